@@ -1,0 +1,13 @@
+"""URLs of the public portal (BASE_DOMAIN)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", tenant_views.portal_home, name="portal_home"),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
