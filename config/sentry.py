@@ -46,7 +46,14 @@ def init_sentry(dsn: str, *, environment: str = "production", transport: Any = N
         "dsn": dsn,
         "environment": environment,
         "integrations": [DjangoIntegration(), CeleryIntegration()],
-        "send_default_pii": False,
+        # Children's and parents' data never leave: no user details, bodies, cookies,
+        # local variables or SQL parameters; scrub_event catches what slips through.
+        "data_collection": {
+            "user_info": False,
+            "http_bodies": [],
+            "stack_frame_variables": False,
+            "database_query_data": False,
+        },
         "before_send": scrub_event,
         "traces_sample_rate": 0.0,
     }

@@ -1,5 +1,7 @@
 """Celery: a real broker when CELERY_BROKER_URL is set, eager in-process otherwise."""
 
+from celery.schedules import crontab
+
 from config.env import env_str
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -11,4 +13,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Public upkeep. Per-school work is one entry that calls tenants.tasks.schools_fan_out_task.
+    "sessions-clear": {"task": "accounts.tasks.sessions_clear_task", "schedule": crontab(hour=3, minute=17)},
+}

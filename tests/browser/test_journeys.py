@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.browser.conftest import shot
-
-pytestmark = pytest.mark.django_db(transaction=False)
 
 PASSWORD = "parta-demo-2026"
 

@@ -75,3 +75,35 @@ def test_real_worker_over_redis_runs_each_task_in_its_school(school1, school2, d
         producer_connection.release()
         worker.terminate()
         worker.wait(timeout=20)
+
+
+def test_fan_out_queues_the_task_once_in_every_school(school1, school2, monkeypatch):
+    from core import tasks
+    from tenants.tasks import schools_fan_out_task
+
+    seen: list[str] = []
+    original = tasks.school_headcount_task.run
+
+    def spy():
+        result = original()
+        seen.append(result["schema"])
+        return result
+
+    monkeypatch.setattr(tasks.school_headcount_task, "run", spy)
+    assert schools_fan_out_task.delay("core.tasks.school_headcount_task", jitter_seconds=0).get() == 2
+    assert sorted(seen) == ["school_school1", "school_school2"]
+    assert connection.schema_name == "public"
+
+
+def test_expired_sessions_are_cleared(db):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from accounts.tasks import sessions_clear_task
+
+    Session.objects.create(session_key="old", session_data="", expire_date=timezone.now() - timedelta(days=1))
+    Session.objects.create(session_key="new", session_data="", expire_date=timezone.now() + timedelta(days=1))
+    assert sessions_clear_task.delay().get() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
