@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tenants.models import School
-from tenants.selectors import regions_coordinated_by, school_url
+from tenants.selectors import regions_coordinated_by, school_host
 
 
 def portal_home(request: HttpRequest) -> HttpResponse:
@@ -22,5 +22,5 @@ def portal_home(request: HttpRequest) -> HttpResponse:
                 .annotate(member_count=Count("memberships"))
                 .order_by("short_name")
             )
-            context["region_schools"] = [{"school": s, "url": school_url(s, request=request)} for s in schools]
+            context["region_schools"] = [{"school": s, "host": school_host(s)} for s in schools]
     return render(request, "tenants/portal_home.html", context)

@@ -153,9 +153,8 @@ def test_worker_runs_a_task_in_its_school_through_the_broker(stack, school1):
     app.conf.task_always_eager = False
     results = RedisBackend(app=app, url=stack["result"])
     try:
-        with app.connection_for_write(stack["broker"]) as producer_connection:
-            with schema_context(school1.school.schema_name):
-                sent = school_headcount_task.apply_async(connection=producer_connection)
+        with app.connection_for_write(stack["broker"]) as producer, schema_context(school1.school.schema_name):
+            sent = school_headcount_task.apply_async(connection=producer)
         result = AsyncResult(sent.id, backend=results).get(timeout=60)
     finally:
         app.conf.task_always_eager = saved

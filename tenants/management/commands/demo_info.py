@@ -26,6 +26,6 @@ class Command(BaseCommand):
         for spec in SCHOOLS:
             n = spec["number"]
             for role in ("admin", "director", "teacher", "student", "parent"):
-                out(f"  {role}@school{n}.parta.test".ljust(32) + f" {role} in {spec['short_name']}")
+                out(f"  {role}@school{n}.parta.test".ljust(32) + f"{role} in {spec['short_name']}")
         out("  multi@parta.test              teacher in school1 and parent in school2")
         out("")
