@@ -53,6 +53,8 @@ class School(TenantMixin):
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A spare is a schema migrated in advance, waiting in the pool to become a school.
+    is_spare = models.BooleanField(default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     auto_create_schema = True
