@@ -1,0 +1,3 @@
+"""Tasks that provision schools and keep the spare-schema pool full."""
+
+__all__: list[str] = []
