@@ -22,6 +22,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py spare_pool_fill
 
 ## run: set up everything and serve the portal and the demo schools on PORT
 run: seed

@@ -22,11 +22,28 @@ DEMO_PASSWORD = "parta-demo-2026"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """After pytest-django has created and migrated the test database, seed the demo."""
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb,
+                    django_db_modify_db_settings) -> Iterator[None]:
+    """Create and migrate the test database, then seed the demo once.
+
+    Replaces pytest-django's fixture, which sets up only the databases that collected
+    tests mark as used: a run of just the browser journeys or the deploy smoke test
+    (they reach the database through session fixtures) would otherwise talk to the
+    developer's own database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, keepdb=django_db_keepdb,
+                                 aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         call_command("seed_demo", verbosity=0)
         connection.set_schema_to_public()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

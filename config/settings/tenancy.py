@@ -1,6 +1,6 @@
 """Which apps live in the public schema and which in every school's schema (DESIGN.md)."""
 
-from config.env import env_str
+from config.env import env_int, env_str
 
 BASE_DOMAIN = env_str("BASE_DOMAIN", "parta.localhost")
 
@@ -48,3 +48,4 @@ RESERVED_SUBDOMAINS = frozenset(
         "staging", "cdn", "assets", "files", "parta", "region", "coordinator",
     }
 )
+SPARE_SCHEMA_POOL_SIZE = env_int("SPARE_SCHEMA_POOL_SIZE", 2)
