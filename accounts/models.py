@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import AccountManager
+from tenants.choices import Role
 
 
 class Account(AbstractBaseUser, PermissionsMixin):
@@ -86,3 +87,66 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_key() -> str:
         return "pt_" + secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A personal one-time code that links an account to one person of one school.
+
+    Public, because the code is typed on the portal before anyone knows the school. Only the
+    SHA-256 of the normalised code is stored: a leaked table does not let anyone join.
+    """
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="invitations")
+    # The person lives in the school's schema: an id, not a foreign key (DESIGN.md).
+    person_id = models.BigIntegerField()
+    # The role the code was issued for; redeeming checks the person still holds it.
+    role = models.CharField(max_length=20, choices=Role.choices)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_by = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="redeemed_invitations"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["school", "person_id"], name="invitation_school_person_idx")]
+        constraints = [
+            # At most one code per person can be waiting to be used: reissuing revokes the old one.
+            models.UniqueConstraint(
+                fields=["school", "person_id"],
+                condition=Q(revoked_at__isnull=True, redeemed_at__isnull=True),
+                name="invitation_one_open_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}/{self.person_id} ({self.role})"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.redeemed_at is None and self.expires_at > now
+
+
+class DataConsent(models.Model):
+    """Consent to personal-data processing (152-ФЗ) given to a school, with the text version accepted."""
+
+    # PROTECT: a consent is the school's evidence and must outlive a careless delete.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="data_consents")
+    school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="data_consents")
+    person_id = models.BigIntegerField()
+    text_version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to personal data processing")
+        verbose_name_plural = _("consents to personal data processing")
+        indexes = [models.Index(fields=["school", "person_id"], name="consent_school_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}@{self.school_id} v{self.text_version}"

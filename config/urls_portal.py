@@ -8,6 +8,7 @@ from tenants import views as tenant_views
 urlpatterns = [
     path("", tenant_views.portal_home, name="portal_home"),
     path("accounts/", include("accounts.urls")),
+    path("invite/", include("core.urls_portal")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("provisioning.urls")),

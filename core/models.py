@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import PeopleGroup
 from tenants.choices import MANAGEMENT_ROLES, STAFF_ROLES, Role
 
 
@@ -48,6 +49,10 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["account"], condition=Q(account__isnull=False), name="person_one_per_account"
+            ),
+            # The id in the school's own register; imports match on it, so it must point at one person.
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="person_external_id_unique"
             ),
         ]
 
@@ -103,6 +108,8 @@ class SchoolClass(models.Model):
         verbose_name=_("class teacher"),
     )
     students = models.ManyToManyField(Person, through="Enrollment", related_name="classes")
+    in_pilot = models.BooleanField(_("in the pilot"), default=True,
+                                   help_text=_("Used only when the school rolls Parta out to some classes first."))
 
     class Meta:
         verbose_name = _("class")
@@ -159,3 +166,91 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent_id} → {self.child_id}"
+
+
+class PeopleImport(models.Model):
+    """A file of staff, students or parents: checked and reported first, written only on confirmation."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, waiting for confirmation")
+        REJECTED = "rejected", _("has errors, nothing written")
+        APPLIED = "applied", _("written")
+
+    kind = models.CharField(_("what is imported"), max_length=10, choices=PeopleGroup.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    # The uploaded bytes are kept only until the import is written (personal data: keep no more
+    # than needed), so the confirmation re-reads exactly the file the administrator checked.
+    content = models.BinaryField(editable=False, default=bytes)
+    content_sha256 = models.CharField(max_length=64)
+    report = models.JSONField(default=dict, editable=False)
+    summary = models.JSONField(default=dict, editable=False)
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+
+def _logo_path(instance: SchoolSettings, filename: str) -> str:
+    """Each school's files in its own folder; the name is ours, not the uploader's."""
+    from uuid import uuid4
+
+    from django.db import connection
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"{connection.schema_name}/logo/{uuid4().hex}.{extension}"
+
+
+class SchoolSettings(models.Model):
+    """The school's own settings and the setup wizard's progress (one row per schema)."""
+
+    class Grading(models.TextChoices):
+        FIVE = "five", _("five-point (2–5)")
+        FIVE_SIGNS = "five_signs", _("five-point with + and −")
+        TEN = "ten", _("ten-point")
+        TWELVE = "twelve", _("twelve-point")
+        HUNDRED = "hundred", _("hundred-point")
+        PASS_FAIL = "pass_fail", _("pass / fail")
+
+    class Module(models.TextChoices):
+        JOURNAL = "journal", _("journal and diary")
+        HOMEWORK = "homework", _("homework")
+        TIMETABLE = "timetable", _("timetable")
+        REPORTS = "reports", _("reports")
+        COMMUNITY = "community", _("school community")
+
+    logo = models.ImageField(_("logo"), upload_to=_logo_path, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=400, blank=True)
+    grading = models.CharField(_("grading system"), max_length=12, choices=Grading.choices, default=Grading.FIVE)
+    week_days = models.PositiveSmallIntegerField(_("school week"), choices=[(5, _("5 days")), (6, _("6 days"))],
+                                                 default=5)
+    modules = ArrayField(models.CharField(max_length=12, choices=Module.choices), default=list, blank=True)
+    # A pilot roll-out: only the classes marked `in_pilot` use Parta at first.
+    pilot_only = models.BooleanField(_("pilot: only some classes"), default=False)
+    setup_done = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    setup_completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("school settings")
+        verbose_name_plural = _("school settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="school_settings_single_row")]
+
+    def __str__(self) -> str:
+        return "school settings"
+
+    @property
+    def modules_on(self) -> list[str]:
+        return self.modules or list(self.Module.values)

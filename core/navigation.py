@@ -29,6 +29,8 @@ def _school_items(person: Person) -> list[NavItem]:
     items.append(NavItem(_("Classes"), "core:classes", "/classes/"))
     if can(person, "people.view_directory"):
         items.append(NavItem(_("Staff"), "core:staff", "/staff/"))
+    if can(person, "people.manage"):
+        items.append(NavItem(_("People"), "core:people", "/people/"))
     items.append(NavItem(_("Community"), "community:home", "/community/"))
     if can(person, "school.manage"):
         items.append(NavItem(_("Administration"), "core:administration", "/administration/"))

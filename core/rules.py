@@ -80,6 +80,10 @@ school_rules.add_rule("school.manage", is_admin)
 school_rules.add_rule("school.view_reports", is_management)
 school_rules.add_rule("people.view_directory", is_staff)
 school_rules.add_rule("people.manage", is_admin)
+# Finer than people.manage, so a school can later let a deputy import lists without letting
+# them hand out codes that open accounts.
+school_rules.add_rule("people.import", is_admin)
+school_rules.add_rule("invitation.issue", is_admin)
 school_rules.add_rule("class.view", is_staff | studies_in | has_child_in)
 school_rules.add_rule("class.view_roster", is_staff | studies_in)
 school_rules.add_rule("class.manage", is_management)

@@ -17,6 +17,8 @@ MATRIX = {
     ("school.view_reports", None): {"admin", "director", "deputy"},
     ("people.view_directory", None): {"admin", "director", "deputy", "teacher", "other_teacher"},
     ("people.manage", None): {"admin"},
+    ("people.import", None): {"admin"},
+    ("invitation.issue", None): {"admin"},
     ("class.view", "class"): {"admin", "director", "deputy", "teacher", "other_teacher", "student", "classmate",
                               "parent"},
     ("class.view_roster", "class"): {"admin", "director", "deputy", "teacher", "other_teacher", "student",

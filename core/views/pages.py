@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
 
 from core import selectors
 from core.errors import NotFoundForActor
 from core.rules import can
+from core.setup import setup_first_open_url, setup_is_complete
 
 
 def home(request: HttpRequest) -> HttpResponse:
     person = request.person
+    if can(person, "school.manage") and not request.session.get("setup_skipped") and not setup_is_complete():
+        # The setup wizard opens at the administrator's sign-in until the school is set up.
+        return redirect(setup_first_open_url())
     context: dict[str, object] = {"person": person}
     if person.is_management:
         context["counts"] = selectors.school_counts()
@@ -40,7 +43,9 @@ def class_list(request: HttpRequest) -> HttpResponse:
 def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = selectors.school_class_get_for(request.person, class_id)
     roster = selectors.class_roster(request.person, school_class)
-    return render(request, "core/class_detail.html", {"school_class": school_class, "roster": roster})
+    return render(request, "core/class_detail.html", {
+        "school_class": school_class, "roster": roster, "can_invite": can(request.person, "invitation.issue"),
+    })
 
 
 def staff_list(request: HttpRequest) -> HttpResponse:
@@ -52,11 +57,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def administration(request: HttpRequest) -> HttpResponse:
     if not can(request.person, "school.manage"):
         raise NotFoundForActor
-    return placeholder(
-        request,
-        title=_("Administration"),
-        text=_("School settings, the setup wizard, people import and invitation codes arrive here."),
-    )
+    return render(request, "core/administration.html", {"counts": selectors.school_counts()})
 
 
 def placeholder(request: HttpRequest, *, title: str, text: str) -> HttpResponse:
