@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rules
 
-from tenants.models import Region, School
+from tenants.models import Region
 from tenants.selectors import regions_coordinated_by
 
 
@@ -14,17 +14,23 @@ def is_coordinator(account) -> bool:
 
 
 @rules.predicate
-def coordinates(account, target: Region | School | None) -> bool:
+def coordinates(account, target: object | None) -> bool:
+    """The account coordinates the target's region. The target is a Region or anything
+    that carries `region_id` (a school, a municipality, a connection request, a code)."""
     if target is None or not account.is_authenticated:
         return False
-    region_id = target.pk if isinstance(target, Region) else target.region_id
-    return region_id in regions_coordinated_by(account.pk)
+    region_id = target.pk if isinstance(target, Region) else getattr(target, "region_id", None)
+    return region_id is not None and region_id in regions_coordinated_by(account.pk)
 
 
 region_rules = rules.RuleSet()
 region_rules.add_rule("region.view_dashboard", is_coordinator)
 region_rules.add_rule("region.view_school", coordinates)
 region_rules.add_rule("region.manage_codes", coordinates)
+# Reviewing connection requests and reading the audit log are the coordinator's too; kept
+# as their own actions so a future "viewer" role can be given the dashboard without them.
+region_rules.add_rule("region.review_requests", coordinates)
+region_rules.add_rule("region.view_audit", coordinates)
 
 
 def can_in_region(account, action: str, obj: object | None = None) -> bool:

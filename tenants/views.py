@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from provisioning.selectors import new_requests_count
 from tenants.models import School
 from tenants.selectors import regions_coordinated_by, school_host
 
@@ -23,4 +24,5 @@ def portal_home(request: HttpRequest) -> HttpResponse:
                 .order_by("short_name")
             )
             context["region_schools"] = [{"school": s, "host": school_host(s)} for s in schools]
+            context["new_requests"] = new_requests_count(region_ids)
     return render(request, "tenants/portal_home.html", context)

@@ -16,4 +16,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Public upkeep. Per-school work is one entry that calls tenants.tasks.schools_fan_out_task.
     "sessions-clear": {"task": "accounts.tasks.sessions_clear_task", "schedule": crontab(hour=3, minute=17)},
+    # New schools are made from spare schemas; keep the pool full (also refilled on use).
+    "spare-pool-fill": {"task": "provisioning.tasks.activation.spare_pool_fill_task", "schedule": 600.0},
+    # The regional dashboard's figures (one task looping over schools: see its module).
+    "school-summaries-refresh": {
+        "task": "provisioning.tasks.summary.school_summaries_refresh_task",
+        "schedule": crontab(minute="*/30"),
+    },
 }
