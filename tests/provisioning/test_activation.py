@@ -110,9 +110,10 @@ def test_activation_makes_a_usable_school_from_a_spare(new_code, admin_account, 
     with schema_context(school.schema_name):
         admin = Person.objects.get(account_id=admin_account.pk)
         assert admin.roles == ["admin"] and admin.last_name == "Сергеева"
-    response = client_for("school5.parta.localhost", admin_account).get("/")
-    assert response.status_code == 200
-    assert "СОШ № 5" in response.content.decode()
+    client = client_for("school5.parta.localhost", admin_account)
+    response = client.get("/")
+    assert response["Location"] == "/setup/school/"  # the first administrator lands in the setup wizard
+    assert "СОШ № 5" in client.get("/setup/school/").content.decode()
 
 
 def test_the_pool_is_refilled_after_use(new_code, admin_account, django_capture_on_commit_callbacks, settings):
@@ -308,7 +309,9 @@ def test_the_activation_pages_take_a_new_administrator_to_the_new_school(new_cod
     assert response["Location"] == f"/activate/job/{job.pk}/"
     page = client.get(response["Location"], HTTP_HX_REQUEST="true")
     assert page["HX-Redirect"] == "http://gymnasium7.parta.localhost/"
-    assert client.get("/", HTTP_HOST="gymnasium7.parta.localhost").status_code == 200  # already signed in
+    wizard = client.get("/", HTTP_HOST="gymnasium7.parta.localhost", follow=True)  # already signed in
+    assert wizard.redirect_chain[-1][0] == "/setup/school/"
+    assert wizard.status_code == 200
 
 
 def test_wrong_code_on_the_page_says_so_in_russian(db):
