@@ -29,7 +29,7 @@ from core.selectors.invitations import (
     invitation_subject,
 )
 from core.services.invitations import invitation_redeem, invitation_redeem_with_new_account
-from core.throttle import INVITE_WINDOW_SECONDS, client_ip, invite_blocked, invite_failed
+from core.throttle import INVITE_THROTTLE, INVITE_WINDOW_SECONDS, client_ip
 from tenants.selectors import school_url
 
 # The code is proved once; the session then holds which invitation the visitor is redeeming
@@ -49,7 +49,7 @@ def _throttled(request: HttpRequest, form: InvitationCodeForm) -> HttpResponse:
 def invite_enter(request: HttpRequest) -> HttpResponse:
     ip = client_ip(request)
     form = InvitationCodeForm(request.POST or None)
-    if invite_blocked(ip):
+    if INVITE_THROTTLE.is_blocked(ip):
         return _throttled(request, InvitationCodeForm())
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +57,7 @@ def invite_enter(request: HttpRequest) -> HttpResponse:
         except InvitationError as exc:
             # A typo caught by the check symbol is not a guess and does not count.
             if exc.code == errors.INVITATION_INVALID:
-                invite_failed(ip)
+                INVITE_THROTTLE.hit(ip)
             form.add_error("code", exc.message)
         else:
             request.session[SESSION_KEY] = invitation.pk

@@ -37,7 +37,7 @@ IP_THROTTLE = Throttle("activation-ip", limit=10, window=15 * 60)
 CODE_THROTTLE = Throttle("activation-code", limit=5, window=15 * 60)
 
 
-def code_check(*, code_text: str, ip: str) -> ActivationCode:
+def code_check(*, code_text: str, ip: str | None) -> ActivationCode:
     """The usable code a person typed, or ActivationError("code_invalid"/"code_throttled")."""
     code = code_normalize(code_text)
     if IP_THROTTLE.is_blocked(ip) or CODE_THROTTLE.is_blocked(code):

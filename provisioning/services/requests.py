@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
+from accounts.throttle import Throttle
 from provisioning.models import ActivationCode, ConnectionRequest
 from provisioning.services.codes import DEFAULT_VALID_DAYS, audit_record, code_issue_batch, code_revoke
 from tenants.models import Coordinator, Municipality, Region
@@ -32,27 +32,17 @@ RATE_WINDOW = 60 * 60
 THROTTLED_MESSAGE = gettext_lazy("Too many requests from your network. Try again in an hour.")
 
 
-def _rate_key(ip: str) -> str:
-    return f"connection-requests:ip:{ip}"
+REQUEST_THROTTLE = Throttle("connection-requests-ip", limit=RATE_LIMIT, window=RATE_WINDOW)
 
 
 def connection_request_throttled(ip: str | None) -> bool:
     """Has this IP sent its allowance of requests in the current window?"""
-    if not ip:
-        return False
-    return (caches["public"].get(_rate_key(ip)) or 0) >= RATE_LIMIT
+    return bool(ip) and REQUEST_THROTTLE.is_blocked(ip)
 
 
 def _rate_count(ip: str | None) -> None:
-    if not ip:
-        return
-    cache = caches["public"]
-    key = _rate_key(ip)
-    cache.add(key, 0, RATE_WINDOW)  # a fixed window that starts with the first request
-    try:
-        cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, RATE_WINDOW)
+    if ip:
+        REQUEST_THROTTLE.hit(ip)
 
 
 def _links_base(links_base: str | None) -> str:

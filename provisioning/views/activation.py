@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.models import Account
+from accounts.throttle import client_ip
 from provisioning.errors import ActivationError
 from provisioning.forms_activation import AdminAccountForm, CodeForm, SchoolDetailsForm
 from provisioning.models import ActivationCode, ProvisioningJob
@@ -18,10 +19,6 @@ from provisioning.services import activation
 from tenants.selectors import school_url
 
 SESSION_KEY = "activation"
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _state(request: HttpRequest) -> dict:
@@ -40,7 +37,7 @@ def code_step(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            code = activation.code_check(code_text=form.cleaned_data["code"], ip=_client_ip(request))
+            code = activation.code_check(code_text=form.cleaned_data["code"], ip=client_ip(request))
         except ActivationError as exc:
             form.add_error("code", exc.message)
         else:
@@ -107,7 +104,7 @@ def admin_step(request: HttpRequest) -> HttpResponse:
                 job = activation.activation_start(
                     admin=admin, code=code, slug=details["slug"], name=details["name"],
                     short_name=details["short_name"], tz=details["timezone"], address=details.get("address", ""),
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                 )
             except ActivationError as exc:
                 error = exc.message

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.throttle import client_ip
 from provisioning import selectors
 from provisioning.forms import ConnectionRequestForm
 from provisioning.services.requests import (
@@ -15,12 +16,6 @@ from provisioning.services.requests import (
     connection_request_throttled,
 )
 from tenants.selectors import portal_url
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted
-    # proxy rewrites it, and a spoofable key would make the throttle useless.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def connect(request: HttpRequest) -> HttpResponse:
