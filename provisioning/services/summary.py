@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.models import Account
-from core.models import Person, SchoolClass
+from core.models import Person, SchoolSettings
 from provisioning.models import SchoolSummary
 from provisioning.services.codes import audit_record
 from tenants.choices import STAFF_ROLES, Role
@@ -50,10 +50,9 @@ def _teachers_marking_since(since: datetime) -> int:
     return 0
 
 
-def _is_configured(*, classes: int, teachers: int) -> bool:
-    """Whether the school is set up enough to work in. The setup wizard (being built) will
-    decide this for itself; until then: at least one class and one teacher."""
-    return classes > 0 and teachers > 0
+def _is_configured() -> bool:
+    """Whether the school has finished its setup wizard (in the current school's schema)."""
+    return SchoolSettings.objects.filter(setup_completed_at__isnull=False).exists()
 
 
 def school_summary_refresh(*, school: School) -> SchoolSummary:
@@ -75,7 +74,7 @@ def school_summary_refresh(*, school: School) -> SchoolSummary:
 
     with schema_context(school.schema_name):
         people = Person.objects.filter(is_active=True).aggregate(**_role_aggregates())
-        classes = SchoolClass.objects.count()
+        configured = _is_configured()
         teachers_marking = _teachers_marking_since(since)
 
     # The summary lives in the public schema; say so even if a caller is inside a school.
@@ -83,7 +82,7 @@ def school_summary_refresh(*, school: School) -> SchoolSummary:
         summary, _created = SchoolSummary.objects.update_or_create(
             school=school,
             defaults={
-                "is_configured": _is_configured(classes=classes, teachers=people[Role.TEACHER]),
+                "is_configured": configured,
                 "accounts_by_role": accounts,
                 "people_by_role": people,
                 "teachers_marking_7d": teachers_marking,

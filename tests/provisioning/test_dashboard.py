@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Account
 from config.celery import app
-from core.models import Person, SchoolClass
+from core.models import Person, SchoolClass, SchoolSettings
 from provisioning.models import ActivationCode, AuditEntry, ConnectionRequest, SchoolSummary
 from provisioning.selectors import Stage, coordinator_scope, dashboard_for
 from provisioning.services import summary as services
@@ -75,7 +75,7 @@ def test_figures_match_the_demo_school(school1, nobody_signed_in):
     assert summary.people_by_role["total"] == people["total"]
     with schema_context(school1.school.schema_name):
         assert SchoolClass.objects.count() == 10
-    assert summary.is_configured  # classes and teachers exist
+    assert summary.is_configured  # the demo school finished its setup wizard
 
     accounts = summary.accounts_by_role
     assert accounts["teacher"] == 1
@@ -106,9 +106,10 @@ def test_one_account_counts_in_each_of_its_schools(school1, school2, multi, nobo
     assert second.parents_signed_in_7d == 1
 
 
-def test_a_school_without_classes_is_not_configured(school2):
+def test_a_school_is_configured_once_its_setup_wizard_is_finished(school2):
+    assert services.school_summary_refresh(school=school2.school).is_configured  # the demo is set up
     with schema_context(school2.school.schema_name):
-        SchoolClass.objects.all().delete()
+        SchoolSettings.objects.update(setup_completed_at=None)
     assert not services.school_summary_refresh(school=school2.school).is_configured
 
 
