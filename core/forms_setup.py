@@ -13,6 +13,7 @@ class SchoolStepForm(forms.ModelForm):
     name = forms.CharField(label=_("Full name of the school"), max_length=300)
     short_name = forms.CharField(label=_("Short name"), max_length=100)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=RUSSIAN_TIMEZONES)
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     modules = forms.MultipleChoiceField(label=_("Modules in use"), choices=SchoolSettings.Module.choices,
                                         widget=forms.CheckboxSelectMultiple, required=False)
 

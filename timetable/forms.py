@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +59,6 @@ BellFormSet = forms.formset_factory(BellForm, extra=1, can_delete=True)
 
 class BellScheduleForm(forms.Form):
     name = forms.CharField(label=_("Schedule name"), max_length=100, initial=_("Main"))
-    first_start = forms.TimeField(label=_("The first lesson starts at"), initial=time(8, 30), widget=TimeInput())
 
 
 class RoomsForm(forms.Form):

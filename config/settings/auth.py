@@ -47,3 +47,6 @@ AXES_VERBOSE = False
 
 # Account.email is unique through a partial constraint (NULL allowed for phone-only accounts).
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+
+# Personal invitation codes (printed for students, parents and staff) work this long.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 30)

@@ -130,9 +130,12 @@ def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
     if job is None or not request.user.is_authenticated or job.admin_id != request.user.pk:
         raise Http404
     context = {"job": job, "step": 4, "school_url": school_url(job.school, request=request) if job.school else ""}
+    done = job.status == ProvisioningJob.Status.SUCCEEDED
     if request.htmx:
         response = render(request, "provisioning/activation/_job.html", context)
-        if job.status == ProvisioningJob.Status.SUCCEEDED:
+        if done:
             response["HX-Redirect"] = context["school_url"]
         return response
+    if done:  # made before the page was even shown (eager tasks, or a fast worker)
+        return redirect(context["school_url"])
     return render(request, "provisioning/activation/job.html", context)

@@ -108,7 +108,8 @@ def test_calendar_step_saves_the_year_periods_and_bells(fresh):
              "bells-MIN_NUM_FORMS": "0", "bells-MAX_NUM_FORMS": "1000",
              "bells-0-starts_at": "08:00", "bells-0-ends_at": "08:40",
              "bells-1-starts_at": "08:50", "bells-1-ends_at": "09:30"}
-    assert client.post("/calendar/", bells).status_code == 302
+    response = client.post("/calendar/", bells)
+    assert response.status_code == 302, (response.context["bell_form"].errors, response.context["bell_formset"].errors)
     with schema_context(fresh.school.schema_name):
         year = AcademicYear.objects.get(name="2026/2027")
         assert [p.name for p in year.periods.order_by("number")] == ["1-е полугодие", "2-е полугодие"]
