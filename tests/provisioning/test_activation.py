@@ -23,10 +23,9 @@ from tests.conftest import client_for
 
 
 @pytest.fixture
-def new_code(coordinator):
+def new_code(coordinator, kaluga):
     def make(**overrides) -> ActivationCode:
-        municipality = Municipality.objects.get(name="городской округ «Город Калуга»")
-        fields = {"code": code_generate(), "region": municipality.region, "municipality": municipality,
+        fields = {"code": code_generate(), "region": kaluga.region, "municipality": kaluga,
                   "expires_at": timezone.now() + timedelta(days=30), "issued_by": coordinator}
         return ActivationCode.objects.create(**{**fields, **overrides})
 

@@ -20,33 +20,10 @@ from django.utils import timezone
 from provisioning import codes as code_format
 from provisioning.models import ActivationCode, AuditEntry, ConnectionRequest
 from provisioning.services import codes as services
-from tenants.models import Coordinator, Municipality, Region
 from tests.conftest import client_for
 
 PORTAL = "parta.localhost"
 CODE_RE = re.compile(r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}(-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}){4}$")
-
-
-@pytest.fixture
-def region(db) -> Region:
-    return Region.objects.get(code="40")
-
-
-@pytest.fixture
-def kaluga(region) -> Municipality:
-    return Municipality.objects.get(region=region, name="городской округ «Город Калуга»")
-
-
-@pytest.fixture
-def obninsk(region) -> Municipality:
-    return Municipality.objects.get(region=region, name="городской округ «Город Обнинск»")
-
-
-@pytest.fixture
-def tula(outsider) -> Municipality:
-    other = Region.objects.create(name="Тульская область", code="71")
-    Coordinator.objects.create(account=outsider, region=other)
-    return Municipality.objects.create(region=other, name="городской округ «Город Тула»")
 
 
 def _later(days: int = 60):

@@ -137,11 +137,6 @@ def test_the_beat_runs_the_task_every_half_hour():
 # ---- the page --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def region(db) -> Region:
-    return Region.objects.get(code="40")
-
-
 def _row(response, name: str):
     return next(r for r in response.context["data"].rows if r.name == name)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from provisioning.forms import inn_is_valid, ogrn_is_valid
 from provisioning.models import ActivationCode, AuditEntry, ConnectionRequest
 from provisioning.services import requests as services
-from tenants.models import Coordinator, Municipality, Region
+from tenants.models import Region
 from tests.conftest import client_for
 
 PORTAL = "parta.localhost"
@@ -27,24 +27,6 @@ def make_inn(prefix: str) -> str:
 
 def make_ogrn(prefix: str) -> str:
     return prefix + str(int(prefix) % 11 % 10)
-
-
-@pytest.fixture
-def region(db) -> Region:
-    return Region.objects.get(code="40")
-
-
-@pytest.fixture
-def kaluga(region) -> Municipality:
-    return Municipality.objects.get(region=region, name="городской округ «Город Калуга»")
-
-
-@pytest.fixture
-def tula(outsider) -> Municipality:
-    """A municipality of another region, which `outsider` coordinates."""
-    other = Region.objects.create(name="Тульская область", code="71")
-    Coordinator.objects.create(account=outsider, region=other)
-    return Municipality.objects.create(region=other, name="городской округ «Город Тула»")
 
 
 @pytest.fixture
