@@ -27,7 +27,8 @@ MARGIN = 10 * mm
 PAD = 5 * mm
 
 
-def _fonts() -> None:
+def fonts_register() -> None:
+    """Cyrillic needs a TTF: reportlab's built-in fonts are Latin-1 only."""
     registered = pdfmetrics.getRegisteredFontNames()
     for name in (FONT, FONT_BOLD):
         if name not in registered:
@@ -119,7 +120,7 @@ def _card(canvas: Canvas, card: InvitationCard, *, x: float, y: float, w: float,
 
 def invitation_cards_pdf(*, cards: list[InvitationCard], school_name: str, portal_address: str, title: str) -> bytes:
     """A4 pages of cut-out cards, family by family in the order given."""
-    _fonts()
+    fonts_register()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(title)

@@ -7,15 +7,11 @@ and objects of another region are 404 too (the selectors are scoped to the regio
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.throttle import client_ip
 from core.errors import NotFoundForActor
-from provisioning import selectors
+from provisioning import exports, selectors
 from provisioning.forms import (
     AuditFilterForm,
     CodeFilterForm,
@@ -46,13 +43,11 @@ from provisioning.selectors import Stage
 from provisioning.services import codes as code_services
 from provisioning.services import requests as request_services
 from provisioning.services.summary import dashboard_export_record, summaries_refresh_queue
-from provisioning.views.public import client_ip
 from tenants.rules import can_in_region
 from tenants.selectors import portal_url
 
 PAGE_SIZE = 50
 PRINT_MAX = 500  # one batch at most on paper at a time; the CSV has no such limit
-FONT_DIR = Path(settings.BASE_DIR) / "assets" / "fonts"
 
 
 def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -171,61 +166,16 @@ def dashboard_refresh(request: HttpRequest) -> HttpResponse:
     return redirect("coordinator:dashboard")
 
 
-def _adoption_cells(adoption: selectors.Adoption | None) -> list[object]:
-    return [None, None] if adoption is None else [adoption.active, adoption.total]
-
-
 @coordinator_required
 @require_GET
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     sort, descending = _sort_params(request)
     data = selectors.dashboard_for(request.scope, sort=sort, descending=descending)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Schools")[:31]
-    header = [
-        _("School"), _("Full name"), _("Municipality"), _("Stage"), _("Address"),
-        _("Staff signed in"), _("Staff"), _("Teachers signed in"), _("Teachers"),
-        _("Students signed in"), _("Students"), _("Parents signed in"), _("Parents"),
-        _("Teachers giving marks, 7 days"), _("Parents active, 7 days"), _("Updated"),
-    ]
-    sheet.append(header)
-    for row in data.rows:
-        updated = timezone.localtime(row.updated).replace(tzinfo=None) if row.updated else None
-        sheet.append([
-            row.name, row.full_name, row.municipality, str(row.stage.label), row.host,
-            *_adoption_cells(row.staff), *_adoption_cells(row.teachers),
-            *_adoption_cells(row.students), *_adoption_cells(row.parents),
-            row.teachers_marking, row.parents_7d, updated,
-        ])
-    totals = data.totals
-    sheet.append([
-        _("Total"), "", "", ngettext("%(n)d school", "%(n)d schools", totals["schools"]) % {"n": totals["schools"]},
-        "", *_adoption_cells(totals["staff"]), *_adoption_cells(totals["teachers"]),
-        *_adoption_cells(totals["students"]), *_adoption_cells(totals["parents"]),
-        totals["teachers_marking"], totals["parents_7d"], None,
-    ])
-    bold = Font(bold=True)
-    for cell in (*sheet[1], *sheet[sheet.max_row]):
-        cell.font = bold
-    for cell in sheet["P"][1:]:
-        cell.number_format = "DD.MM.YYYY HH:MM"
-    widths = [28, 60, 32, 16, 28] + [12] * 10 + [18]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:P{max(sheet.max_row - 1, 1)}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    content = exports.dashboard_xlsx(data)
     dashboard_export_record(
         actor=request.user, region_ids=request.scope.region_ids, rows=len(data.rows), ip=client_ip(request)
     )
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type=exports.XLSX)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="parta-schools-{stamp}.xlsx"'
     return response
@@ -416,34 +366,16 @@ def code_batch_revoke(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
     return _back(request, f"{reverse('coordinator:codes')}?batch={batch}")
 
 
-def _local(value) -> str:
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
-
-
 @coordinator_required
 @require_GET
 def codes_csv(request: HttpRequest) -> HttpResponse:
     _form, filters = _code_filters(request)
     codes = selectors.code_state_labels(selectors.codes_for(request.scope, filters))
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # a BOM, so Excel reads the file as UTF-8 (Cyrillic) and not cp1251
-    # ";" is the list separator Excel expects with Russian regional settings.
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([
-        _("Code"), _("Region"), _("Municipality"), _("Status"), _("Valid until"), _("Issued"),
-        _("Issued by"), _("Batch"), _("Request"), _("School"),
-    ])
-    for code in codes:
-        writer.writerow([
-            code.code, code.region.name, code.municipality.name, str(code.state_label), _local(code.expires_at),
-            _local(code.issued_at), code.issued_by.short_name, str(code.batch),
-            code.request.short_name if code.request else "", code.school.short_name if code.school else "",
-        ])
     code_services.code_export_record(
         actor=request.user, kind="export_csv", codes=codes, filters=filters.as_audit(),
         region_ids=request.scope.region_ids, ip=client_ip(request),
     )
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exports.codes_csv(codes), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="parta-codes-{stamp}.csv"'
     return response
@@ -475,7 +407,7 @@ def codes_print(request: HttpRequest) -> HttpResponse:
 @require_GET
 def codes_pdf(request: HttpRequest) -> HttpResponse:
     filters, codes, _truncated = _printable(request)
-    pdf = _codes_pdf(codes, activate_url=portal_url(request=request, path=reverse("activation:code")))
+    pdf = exports.codes_pdf(codes, activate_url=portal_url(request=request, path=reverse("activation:code")))
     code_services.code_export_record(
         actor=request.user, kind="export_pdf", codes=codes, filters=filters.as_audit(),
         region_ids=request.scope.region_ids, ip=client_ip(request),
@@ -484,71 +416,6 @@ def codes_pdf(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="parta-codes-{stamp}.pdf"'
     return response
-
-
-def _codes_pdf(codes: Iterable[ActivationCode], *, activate_url: str) -> bytes:
-    """Cards of 90×65 mm, two across and four down an A4 page, ready to cut."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        # Cyrillic needs a TTF; reportlab's built-in fonts are Latin-1 only.
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Activation codes"))
-    page_w, page_h = A4
-    card_w, card_h, gap, pad = 90 * mm, 65 * mm, 5 * mm, 5 * mm
-    left = (page_w - 2 * card_w - gap) / 2
-    top = page_h - 12 * mm
-    text_w = card_w - 2 * pad
-
-    def lines(x: float, y: float, text: str, *, font: str = "DejaVuSans", size: float = 8,
-              leading: float = 3.8 * mm) -> float:
-        """Draw `text` wrapped to the card's width; return where the next line starts."""
-        pdf.setFont(font, size)
-        for line in simpleSplit(text, font, size, text_w):
-            pdf.drawString(x, y, line)
-            y -= leading
-        return y
-
-    codes = list(codes)
-    if not codes:
-        lines(left, top - 12 * mm, _("No usable codes match the filters."), size=12)
-    for index, code in enumerate(codes):
-        slot = index % 8
-        if index and slot == 0:
-            pdf.showPage()
-        x = left + (slot % 2) * (card_w + gap)
-        y = top - (slot // 2 + 1) * card_h - (slot // 2) * gap
-        pdf.setDash(3, 3)
-        pdf.rect(x, y, card_w, card_h)
-        pdf.setDash()
-        line = y + card_h - pad - 3 * mm
-        line = lines(x + pad, line, f"Parta · {code.region.name}")
-        line = lines(x + pad, line, code.municipality.name, font="DejaVuSans-Bold", size=9, leading=4.2 * mm)
-        line -= 5 * mm
-        # The code is the one thing that must never wrap: shrink it to the card's width.
-        size = min(15.0, 15.0 * text_w / pdfmetrics.stringWidth(code.code, "DejaVuSans-Bold", 15))
-        lines(x + pad, line, code.code, font="DejaVuSans-Bold", size=size)
-        line -= 6 * mm
-        expiry = date_format(timezone.localtime(code.expires_at), "SHORT_DATE_FORMAT")
-        line = lines(x + pad, line, _("Valid until %(date)s inclusive. One school, one time.") % {"date": expiry})
-        line -= 2 * mm
-        for text in (
-            _("1. Open %(url)s") % {"url": activate_url},
-            _("2. Enter the code and the school's details."),
-            _("3. Create the school administrator's account."),
-        ):
-            line = lines(x + pad, line, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 # ---- audit log ---------------------------------------------------------------------
