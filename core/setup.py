@@ -46,6 +46,12 @@ def school_settings() -> SchoolSettings:
     return settings
 
 
+def class_in_rollout(school_class) -> bool:
+    """Does this class use Parta now? All classes do, unless the school runs a pilot
+    (SchoolSettings.pilot_only) and the class is not in it."""
+    return school_class.in_pilot or not school_settings().pilot_only
+
+
 def setup_progress() -> list[dict[str, object]]:
     done = set(school_settings().setup_done)
     return [{"step": step, "done": step.key in done, "url": reverse(step.url_name)} for step in STEPS]

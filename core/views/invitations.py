@@ -20,6 +20,7 @@ from core.selectors.people import (
     staff_without_account,
 )
 from core.services.invitations import IssuedCode, invitation_valid_days, invitations_issue
+from core.setup import class_in_rollout, school_settings
 from core.views.base import require
 from tenants.selectors import portal_url
 
@@ -51,6 +52,7 @@ def _without_open_code(request: HttpRequest, people: list) -> list:
 def invitations_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "core/invitations/overview.html", {
         "classes": invitation_overview(),
+        "pilot_only": school_settings().pilot_only,
         "staff_waiting": staff_without_account().count(),
         "form": ClassInvitationsForm(),
         "valid_days": invitation_valid_days(),
@@ -61,6 +63,10 @@ def invitations_overview(request: HttpRequest) -> HttpResponse:
 def class_invitations(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = class_get_for_admin(request.person, class_id)
     form = ClassInvitationsForm(request.POST or None)
+    if request.method == "POST" and not class_in_rollout(school_class):
+        messages.error(request, _("Class %(name)s is not in the pilot yet: add it on the Classes step first.")
+                       % {"name": school_class.name})
+        return redirect("core:invitations")
     if request.method == "POST" and form.is_valid():
         scope = form.cleaned_data["scope"]
         people = class_invitation_people(school_class, students=scope != "parents", parents=scope != "students")
@@ -77,6 +83,7 @@ def class_invitations(request: HttpRequest, class_id: int) -> HttpResponse:
     codes = open_invitations_for(request.tenant, [p.pk for p in waiting])
     return render(request, "core/invitations/class.html", {
         "school_class": school_class,
+        "in_rollout": class_in_rollout(school_class),
         "form": form,
         "waiting": [{"person": p, "invitation": codes.get(p.pk)} for p in waiting],
         "valid_days": invitation_valid_days(),

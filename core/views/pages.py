@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from core import selectors
 from core.errors import NotFoundForActor
 from core.rules import can
-from core.setup import setup_first_open_url, setup_is_complete
+from core.setup import setup_first_open_url, setup_is_complete, setup_progress
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,7 +57,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def administration(request: HttpRequest) -> HttpResponse:
     if not can(request.person, "school.manage"):
         raise NotFoundForActor
-    return render(request, "core/administration.html", {"counts": selectors.school_counts()})
+    return render(request, "core/administration.html", {
+        "counts": selectors.school_counts(), "setup_progress": setup_progress(),
+    })
 
 
 def placeholder(request: HttpRequest, *, title: str, text: str) -> HttpResponse:

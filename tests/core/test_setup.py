@@ -7,9 +7,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django_tenants.utils import schema_context
 from PIL import Image
 
+from accounts.models import Invitation
 from core.models import SchoolClass, SchoolSettings
 from core.services.setup import class_names_parse
 from core.setup import STEP_KEYS, STEPS
@@ -194,3 +196,30 @@ def test_only_the_administrator_sees_the_wizard(fresh, path):
     for role in ("teacher", "director", "student", "parent"):
         assert client_for(fresh.host, getattr(fresh, role)).get(path).status_code == 404, (role, path)
     assert _admin(fresh).get(path).status_code == 200
+
+
+def test_a_pilot_limits_invitations_to_the_pilot_classes(fresh):
+    client = _admin(fresh)
+    with schema_context(fresh.school.schema_name):
+        SchoolSettings.objects.filter(pk=1).update(pilot_only=True)
+        outside = SchoolClass.objects.get(grade=5, letter="А")
+        SchoolClass.objects.exclude(pk=outside.pk).update(in_pilot=True)
+        SchoolClass.objects.filter(pk=outside.pk).update(in_pilot=False)
+    overview = client.get("/invitations/").content.decode()
+    assert "не участвует в пилоте" in overview
+    response = client.post(f"/classes/{outside.pk}/invitations/", {"scope": "both"})
+    assert response.status_code == 302
+    assert response["Location"] == "/invitations/"
+    assert not Invitation.objects.filter(school=fresh.school).exists()
+    with schema_context(fresh.school.schema_name):
+        SchoolSettings.objects.filter(pk=1).update(pilot_only=False)
+    response = client.post(f"/classes/{outside.pk}/invitations/", {"scope": "students"})
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_every_step_is_in_the_administration_menu(fresh):
+    with schema_context(fresh.school.schema_name):
+        SchoolSettings.objects.filter(pk=1).update(setup_done=STEP_KEYS, setup_completed_at="2026-09-01T00:00Z")
+    page = _admin(fresh).get("/administration/").content.decode()
+    for step in STEPS:
+        assert f'href="{reverse(step.url_name)}"' in page
