@@ -99,3 +99,17 @@ class LoadRowForm(forms.Form):
         if data.get("teacher") and not data.get("hours"):
             self.add_error("hours", _("How many hours a week?"))
         return data
+
+
+class GroupLoadForm(forms.Form):
+    """A subject taught to a group of the class by its own teacher."""
+
+    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.all())
+    group_name = forms.CharField(label=_("Group"), max_length=100, help_text=_("E.g. «группа 1», «мальчики»."))
+    teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=Person.objects.none())
+    hours = forms.DecimalField(label=_("Hours a week"), min_value=0.5, max_value=40, decimal_places=1)
+
+    def __init__(self, *args, teachers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teachers is not None:
+            self.fields["teacher"].queryset = teachers

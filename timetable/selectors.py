@@ -39,5 +39,11 @@ def class_load(school_class: SchoolClass) -> dict[int, TeachingAssignment]:
             .select_related("teacher")}
 
 
+def class_group_load(school_class: SchoolClass) -> list[TeachingAssignment]:
+    """The class's assignments to its groups (one query)."""
+    return list(TeachingAssignment.objects.filter(school_class=school_class, subgroup__isnull=False)
+                .select_related("teacher", "subject", "subgroup").order_by("subject__name", "subgroup__name"))
+
+
 def subjects() -> list[Subject]:
     return list(Subject.objects.all())

@@ -20,6 +20,7 @@ from timetable.models import (
     Building,
     ReportingPeriod,
     Room,
+    Subgroup,
     Subject,
     TeachingAssignment,
 )
@@ -217,3 +218,28 @@ def class_subjects_assign(
             teaching_assignment_set(actor=None, teacher=teacher, subject=subject, school_class=school_class,
                                     hours_per_week=hours)
     return TeachingAssignment.objects.filter(school_class=school_class).count()
+
+
+@transaction.atomic
+def group_assignment_set(
+    *, actor: Person | None, school_class: SchoolClass, subject: Subject, group_name: str, teacher: Person,
+    hours_per_week: Decimal,
+) -> TeachingAssignment:
+    """A subject taught to part of a class (English group 1, PE boys) by its own teacher."""
+    _require(actor)
+    name = group_name.strip()
+    if not name:
+        raise ValidationError(_("Name the group."), code="group_name")
+    subgroup, _created = Subgroup.objects.get_or_create(school_class=school_class, name=name)
+    return teaching_assignment_set(actor=None, teacher=teacher, subject=subject, school_class=school_class,
+                                   hours_per_week=hours_per_week, subgroup=subgroup)
+
+
+@transaction.atomic
+def group_assignment_remove(*, actor: Person | None, assignment: TeachingAssignment) -> None:
+    """Remove a group's assignment, and the group itself once nothing refers to it."""
+    _require(actor)
+    subgroup = assignment.subgroup
+    assignment.delete()
+    if subgroup is not None and not subgroup.teaching_assignments.exists() and not subgroup.students.exists():
+        subgroup.delete()

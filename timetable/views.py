@@ -19,8 +19,17 @@ from core.rules import can
 from core.setup import setup_context, setup_next_url, setup_step_complete
 from core.views import placeholder
 from timetable import selectors, services
-from timetable.forms import BellFormSet, BellScheduleForm, LoadRowForm, PeriodFormSet, RoomsForm, SubjectsForm, YearForm
-from timetable.models import Building, ReportingPeriod, Room, Subject
+from timetable.forms import (
+    BellFormSet,
+    BellScheduleForm,
+    GroupLoadForm,
+    LoadRowForm,
+    PeriodFormSet,
+    RoomsForm,
+    SubjectsForm,
+    YearForm,
+)
+from timetable.models import Building, ReportingPeriod, Room, Subject, TeachingAssignment
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -151,6 +160,24 @@ def subjects(request: HttpRequest) -> HttpResponse:
             rows.append((subject, LoadRowForm(data, initial=initial, prefix=f"s{subject.pk}", teachers=teachers)))
 
     action = request.POST.get("action")
+    group_form = GroupLoadForm(request.POST if action == "group" else None, teachers=teachers)
+    if action == "group_remove" and chosen:
+        assignment = TeachingAssignment.objects.filter(pk=request.POST.get("assignment"), school_class=chosen,
+                                                       subgroup__isnull=False).first()
+        if assignment is not None:
+            services.group_assignment_remove(actor=request.person, assignment=assignment)
+        return redirect(f"{request.path}?class={chosen.pk}")
+    if action == "group" and chosen and group_form.is_valid():
+        data = group_form.cleaned_data
+        try:
+            services.group_assignment_set(actor=request.person, school_class=chosen, subject=data["subject"],
+                                          group_name=data["group_name"], teacher=data["teacher"],
+                                          hours_per_week=data["hours"])
+        except ValidationError as exc:
+            group_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Class %(name)s: the group is saved.") % {"name": chosen.name})
+            return redirect(f"{request.path}?class={chosen.pk}")
     if action == "subjects" and subjects_form.is_valid():
         names = [(n, next(short for name, short in services.STANDARD_SUBJECTS if name == n))
                  for n in subjects_form.cleaned_data["standard"]]
@@ -169,4 +196,5 @@ def subjects(request: HttpRequest) -> HttpResponse:
     return render(request, "timetable/subjects.html", {**setup_context(request),
         "subjects_form": subjects_form, "subjects": existing, "classes": classes, "chosen": chosen,
         "rows": rows, "setup_key": "subjects", "subject_count": Subject.objects.count(),
+        "group_form": group_form, "group_load": selectors.class_group_load(chosen) if chosen else [],
     })

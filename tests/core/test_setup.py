@@ -223,3 +223,18 @@ def test_every_step_is_in_the_administration_menu(fresh):
     page = _admin(fresh).get("/administration/").content.decode()
     for step in STEPS:
         assert f'href="{reverse(step.url_name)}"' in page
+
+
+def test_a_group_of_a_class_gets_its_own_teacher_on_the_subjects_page(fresh):
+    client = _admin(fresh)
+    with schema_context(fresh.school.schema_name):
+        school_class = SchoolClass.objects.get(grade=5, letter="А")
+        english = Subject.objects.get(name="Иностранный язык (английский)")
+        teacher = fresh.person(fresh.teacher)
+    response = client.post(f"/subjects/?class={school_class.pk}", {
+        "action": "group", "subject": english.pk, "group_name": "группа 2", "teacher": teacher.pk, "hours": "3"})
+    assert response.status_code == 302
+    page = client.get(f"/subjects/?class={school_class.pk}").content.decode()
+    assert "группа 2" in page
+    with schema_context(fresh.school.schema_name):
+        assert TeachingAssignment.objects.filter(subgroup__name="группа 2", teacher=teacher).exists()

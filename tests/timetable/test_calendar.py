@@ -110,3 +110,21 @@ def test_class_load_grid_assigns_and_removes(school):
     with pytest.raises(ValidationError):
         services.teaching_assignment_set(actor=admin, teacher=student, subject=math, school_class=school_class,
                                          hours_per_week=Decimal(1))
+
+
+def test_a_class_split_into_groups_with_their_own_teachers(school):
+    admin = school.person(school.admin)
+    english, = services.subjects_add(actor=admin, names=[("Иностранный язык (английский)", "Англ. яз.")])
+    school_class = SchoolClass.objects.get(grade=5, letter="А")
+    first, second = Person.objects.filter(roles__contains=["teacher"]).order_by("pk")[:2]
+    services.group_assignment_set(actor=admin, school_class=school_class, subject=english, group_name="группа 1",
+                                  teacher=first, hours_per_week=Decimal(3))
+    services.group_assignment_set(actor=admin, school_class=school_class, subject=english, group_name="группа 2",
+                                  teacher=second, hours_per_week=Decimal(3))
+    groups = TeachingAssignment.objects.filter(school_class=school_class, subject=english)
+    assert sorted((a.subgroup.name, a.teacher_id) for a in groups) == [("группа 1", first.pk), ("группа 2", second.pk)]
+    services.group_assignment_remove(actor=admin, assignment=groups.get(subgroup__name="группа 2"))
+    assert not school_class.subgroups.filter(name="группа 2").exists()
+    with pytest.raises(ValidationError):
+        services.group_assignment_set(actor=admin, school_class=school_class, subject=english, group_name=" ",
+                                      teacher=first, hours_per_week=Decimal(3))
