@@ -150,3 +150,26 @@ class DataConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}@{self.school_id} v{self.text_version}"
+
+
+class Notification(models.Model):
+    """Something an account should know (a substitution in a child's timetable, a new mark):
+    shown in the app now; e-mail, SMS and digests arrive with the notification centre."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notifications")
+    school = models.ForeignKey("tenants.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["account", "read_at", "created_at"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return self.title
