@@ -1,6 +1,7 @@
 from django.urls import path
 
-from timetable import views
+from timetable import urls_editor, urls_lessons, urls_substitutions, urls_week
+from timetable.views import setup as views
 
 app_name = "timetable"
 urlpatterns = [
@@ -9,3 +10,6 @@ urlpatterns = [
     path("rooms/", views.rooms, name="rooms"),
     path("subjects/", views.subjects, name="subjects"),
 ]
+# Each concern keeps its own URL list (they are written side by side).
+urlpatterns += urls_week.urlpatterns + urls_editor.urlpatterns + urls_lessons.urlpatterns
+urlpatterns += urls_substitutions.urlpatterns

@@ -1,0 +1,3 @@
+"""URLs of the timetable editor pages (included by timetable/urls.py, namespace "timetable")."""
+
+urlpatterns: list = []
