@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from accounts.models import Notification
 from core.navigation import nav_for
 from tenants.selectors import memberships_for, portal_url, regions_coordinated_by, school_url
 
@@ -16,6 +17,7 @@ def school(request: HttpRequest) -> dict[str, object]:
         "nav_items": nav_for(request),
         "switcher": [],
         "is_coordinator": False,
+        "unread_notifications": None,
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -28,6 +30,10 @@ def school(request: HttpRequest) -> dict[str, object]:
             }
             for m in memberships_for(user.pk)
         ]
+        if getattr(request, "person", None) is not None and tenant is not None and not tenant.is_portal:
+            # One COUNT on the inbox index; public rows, read from the school's schema.
+            context["unread_notifications"] = Notification.objects.filter(
+                account_id=user.pk, school_id=tenant.pk, read_at__isnull=True).count()
         if tenant is not None and tenant.is_portal:
             context["is_coordinator"] = bool(regions_coordinated_by(user.pk))
     return context

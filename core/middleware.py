@@ -13,7 +13,7 @@ from core.selectors import person_for_account
 from tenants.selectors import membership_in, memberships_for, school_url
 
 # Pages of a school that an anonymous visitor may open.
-_ANONYMOUS_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/")
+_ANONYMOUS_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/timetable/feed/")
 _migrations_checked = False
 
 

@@ -11,8 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import client_for
 
-# Routes that are public on purpose: sign-in pages, language switch, the API's schema/docs.
-PUBLIC_PREFIXES = ("accounts/", "i18n/", "api/schema/", "api/docs/", "api/redoc/")
+# Routes that are public on purpose: sign-in pages, language switch, the API's schema/docs,
+# and calendar feeds (the secret token in the URL is the credential; unknown tokens get 404).
+PUBLIC_PREFIXES = ("accounts/", "i18n/", "api/schema/", "api/docs/", "api/redoc/", "timetable/feed/<")
 
 
 def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:

@@ -5,7 +5,7 @@ from timetable.views import setup as views
 
 app_name = "timetable"
 urlpatterns = [
-    path("timetable/", views.home, name="home"),
+    path("timetable/", urls_week.home, name="home"),
     path("calendar/", views.calendar, name="calendar"),
     path("rooms/", views.rooms, name="rooms"),
     path("subjects/", views.subjects, name="subjects"),

@@ -1,3 +1,9 @@
 """URLs of the timetable lessons pages (included by timetable/urls.py, namespace "timetable")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from timetable.views import lessons as views
+
+urlpatterns: list = [
+    path("timetable/lessons/", views.generate, name="lessons_generate"),
+]

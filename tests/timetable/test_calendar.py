@@ -12,16 +12,29 @@ from django_tenants.utils import schema_context
 
 from core.models import Person, SchoolClass
 from timetable import services
-from timetable.models import AcademicYear, Bell, ReportingPeriod, Room, Subject, TeachingAssignment
+from timetable.models import (
+    AcademicYear,
+    Bell,
+    Lesson,
+    ReportingPeriod,
+    Room,
+    Subgroup,
+    Subject,
+    TeachingAssignment,
+    TimetableVersion,
+)
 
 
 @pytest.fixture
 def school(school1):
     """School 1 without the demo's calendar, rooms and subjects."""
     with schema_context(school1.school.schema_name):
+        Lesson.objects.all().delete()
+        TimetableVersion.objects.all().delete()
         AcademicYear.objects.all().delete()
         Room.objects.all().delete()
         TeachingAssignment.objects.all().delete()
+        Subgroup.objects.all().delete()
         Subject.objects.all().delete()
         yield school1
 

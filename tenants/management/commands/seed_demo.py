@@ -15,7 +15,8 @@ from core.demo import demo_people_seed
 from core.models import Person
 from tenants.models import Coordinator, Municipality, Region, School
 from tenants.services import portal_ensure, school_create
-from timetable.demo import demo_calendar_seed
+from timetable.demo import demo_calendar_seed, demo_timetable_seed
+from timetable.demo_substitutions import demo_substitution_seed
 
 DEMO_PASSWORD = "parta-demo-2026"
 
@@ -50,7 +51,7 @@ SCHOOL_LOGINS = [
 ]
 
 # Run inside each new demo school's schema, in order; later capabilities add theirs.
-SCHOOL_SEEDERS = [demo_calendar_seed]
+SCHOOL_SEEDERS = [demo_calendar_seed, demo_timetable_seed, demo_substitution_seed]
 
 
 def _account(email: str, password_hash: str, last: str, first: str, middle: str) -> Account:
