@@ -21,6 +21,7 @@ from core.errors import NotFoundForActor
 from core.middleware import SchoolMembershipMiddleware
 from core.models import Person, SchoolSettings
 from timetable import selectors_week as sel
+from timetable.rules import can_lesson
 from timetable.services import feeds
 
 # --- Shared plumbing ---------------------------------------------------------------------
@@ -55,7 +56,8 @@ def _render_week(request: HttpRequest, *, title: str, lessons: list, monday: dat
     zone = _zone(request)
     week = sel.week_of(lessons, monday, zone=zone, week_days=_week_days(), children=children)
     context = {"title": title, "week": week, "mode": mode, "links": _week_links(request, week, print_params),
-               "zone_name": request.tenant.timezone, **extra}
+               "zone_name": request.tenant.timezone,
+               "can_substitute": can_lesson(request.person, "timetable.substitute"), **extra}
     if request.person.has_role("parent") and request.person.children_ids:
         context.setdefault("child_tabs", sel.children_for_week(request.person))
     return render(request, template, context)
