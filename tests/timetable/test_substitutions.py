@@ -25,6 +25,13 @@ from timetable.models import Lesson, Subject, Substitution, TeacherAbsence, Teac
 from timetable.services import substitutions as services
 
 
+@pytest.fixture(autouse=True)
+def _empty_inboxes(db):
+    """The demo's own substitution this week has notified 5А's families already; each test
+    counts only the notifications it causes."""
+    Notification.objects.all().delete()
+
+
 @pytest.fixture
 def world(school1):
     with schema_context(school1.school.schema_name):
