@@ -14,22 +14,16 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["TEST_DATABASE_NAME"] = "test_parta_bench_lessons"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _throwaway import django_setup, on_throwaway_database
 
-import django
+django_setup("test_parta_bench_lessons")
 
-django.setup()
-
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 LETTERS = "АБВГ"
@@ -126,13 +120,6 @@ def main(classes: int) -> dict:
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-    config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    try:
-        figures = main(count)
-    finally:
-        from django.db import connection
-
-        connection.set_schema_to_public()
-        teardown_databases(config, verbosity=0)
+    figures = on_throwaway_database(main, count)
     print(f"{figures['lessons']} lessons in {figures['generate_seconds']} s (budget 30 s)", file=sys.stderr)
     print(json.dumps(figures))

@@ -10,23 +10,17 @@ one unless DATABASE_URL is set) and drops it afterwards. Prints one JSON object 
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["TEST_DATABASE_NAME"] = "test_parta_bench"
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _throwaway import django_setup, on_throwaway_database
 
-import django
+django_setup("test_parta_bench")
 
-django.setup()
-
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 
@@ -78,12 +72,5 @@ def main(n: int) -> dict:
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    try:
-        figures = main(count)
-    finally:
-        from django.db import connection
-
-        connection.set_schema_to_public()
-        teardown_databases(config, verbosity=0)
+    figures = on_throwaway_database(main, count)
     print(json.dumps(figures))

@@ -122,3 +122,26 @@ def client_for(host: str, account: Account | None = None) -> Client:
 def in_school():
     """Enter a school's schema for the duration of a `with` block."""
     return lambda school: schema_context(school.schema_name)
+
+
+def run_committed(django_db_blocker, work):
+    """Run `work` in its own thread, so on its own connection outside the test's
+    transaction: what it writes is committed and other connections (racing threads, the
+    browser tests' live server) see it. Returns what `work` returned."""
+    import threading
+
+    from django.db import connections
+
+    result: list = []
+
+    def run() -> None:
+        with django_db_blocker.unblock():
+            try:
+                result.append(work())
+            finally:
+                connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    return result[0] if result else None

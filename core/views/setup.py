@@ -11,20 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import setup
-from core.errors import NotFoundForActor
 from core.forms_setup import ClassesAddForm, ClassRowForm, SchoolStepForm
 from core.models import Person, SchoolClass
-from core.rules import can
 from core.selectors import classes_with_counts, school_counts
 from core.services import setup as services
+from core.views.base import require
 from tenants.choices import Role
 
 SKIP_SESSION_KEY = "setup_skipped"
-
-
-def _admin_only(request: HttpRequest) -> None:
-    if not can(request.person, "school.manage"):
-        raise NotFoundForActor
 
 
 def _render(request: HttpRequest, template: str, key: str, context: dict) -> HttpResponse:
@@ -37,8 +31,8 @@ def _completed(request: HttpRequest, key: str, message: str) -> HttpResponse:
     return redirect(setup.setup_next_url(key) if request.POST.get("continue") else request.path)
 
 
+@require("school.manage")
 def overview(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     progress = setup.setup_progress()
     return render(request, "core/setup/overview.html", {
         "progress": progress, "done_count": sum(1 for p in progress if p["done"]),
@@ -47,15 +41,15 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@require("school.manage")
 def skip(request: HttpRequest) -> HttpResponse:
     """«Later»: stop opening the wizard at sign-in for this session; it stays in the menu."""
-    _admin_only(request)
     request.session[SKIP_SESSION_KEY] = True
     return redirect("core:home")
 
 
+@require("school.manage")
 def school_step(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     school = request.tenant
     settings = setup.school_settings()
     initial = {"name": school.name, "short_name": school.short_name, "timezone": school.timezone,
@@ -92,7 +86,6 @@ def logo(request: HttpRequest) -> HttpResponse:
 
 def _people_step(request: HttpRequest, key: str, template: str, context: dict, *, ready: bool,
                  not_ready: str) -> HttpResponse:
-    _admin_only(request)
     if request.method == "POST":
         if not ready:
             messages.error(request, not_ready)
@@ -101,12 +94,14 @@ def _people_step(request: HttpRequest, key: str, template: str, context: dict, *
     return _render(request, template, key, {"counts": school_counts(), **context})
 
 
+@require("school.manage")
 def staff_step(request: HttpRequest) -> HttpResponse:
     teachers = Person.objects.filter(is_active=True, roles__contains=[Role.TEACHER]).count()
     return _people_step(request, "staff", "core/setup/staff.html", {"teachers": teachers}, ready=teachers > 0,
                         not_ready=_("Add at least one teacher first."))
 
 
+@require("school.manage")
 def students_step(request: HttpRequest) -> HttpResponse:
     classes = list(classes_with_counts())
     students = sum(c.student_count for c in classes)
@@ -114,8 +109,8 @@ def students_step(request: HttpRequest) -> HttpResponse:
                         ready=students > 0, not_ready=_("Add students to at least one class first."))
 
 
+@require("school.manage")
 def classes_step(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     classes = list(SchoolClass.objects.select_related("class_teacher").order_by("grade", "letter"))
     teachers = Person.objects.filter(is_active=True, roles__contains=[Role.TEACHER]).order_by("last_name")
     add_form = ClassesAddForm(request.POST if request.POST.get("action") == "add" else None)
@@ -147,8 +142,8 @@ def classes_step(request: HttpRequest) -> HttpResponse:
         "add_form": add_form, "rows": rows, "pilot_only": setup.school_settings().pilot_only})
 
 
+@require("school.manage")
 def timetable_step(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     if request.method == "POST":
         return _completed(request, "timetable", _("Step done."))
     return _render(request, "core/setup/timetable.html", "timetable", {})

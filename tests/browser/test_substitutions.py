@@ -4,40 +4,21 @@ in their week and a notification in the header."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django_tenants.utils import schema_context
 
 from accounts.models import Account, Notification
 from core.models import Enrollment, Person
 from tenants.models import School
 from tests.browser.conftest import shot
+from tests.conftest import run_committed
 from tests.timetable.week_factory import local_today, monday_of
 from timetable.models import Lesson, Subject, TeacherAbsence, TeachingAssignment
 from timetable.services.substitutions import lesson_times
 
 PASSWORD = "parta-demo-2026"
-
-
-def _committed(django_db_blocker, work):
-    """Run `work` in its own thread and connection, so what it writes is committed and
-    the live server (another connection) sees it."""
-    result: list = []
-
-    def run() -> None:
-        with django_db_blocker.unblock():
-            try:
-                result.append(work())
-            finally:
-                connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    return result[0] if result else None
 
 
 @pytest.fixture
@@ -62,7 +43,7 @@ def absence_case(django_db_blocker):
             return {"day": day, "lesson": lesson.pk, "ill": ill.pk, "helper": helper.pk, "subject": subject.pk,
                     "class": c5a.pk}
 
-    case = _committed(django_db_blocker, setup)
+    case = run_committed(django_db_blocker, setup)
     yield case
 
     def teardown():
@@ -74,7 +55,7 @@ def absence_case(django_db_blocker):
             Subject.objects.filter(pk=case["subject"]).delete()
         Notification.objects.filter(school=school, url=f"/timetable/?week={case['day']}").delete()
 
-    _committed(django_db_blocker, teardown)
+    run_committed(django_db_blocker, teardown)
 
 
 def _sign_in(page, base: str, email: str, next_path: str) -> None:

@@ -19,7 +19,7 @@ from provisioning.errors import ActivationError
 from provisioning.models import ActivationCode, AuditEntry, ProvisioningJob
 from provisioning.services import activation, pool
 from tenants.models import Domain, Membership, Municipality, School
-from tests.conftest import client_for
+from tests.conftest import client_for, run_committed
 
 
 @pytest.fixture
@@ -205,24 +205,6 @@ def test_a_school_made_from_a_spare_is_identical_to_one_made_by_migrations(new_c
 
 # --- the race, with real concurrent transactions --------------------------------------
 
-def _committed(django_db_blocker, work):
-    """Run `work` in its own thread, so on its own connection, outside the test's
-    transaction: what it writes is committed and visible to other connections."""
-    result: list = []
-
-    def run() -> None:
-        with django_db_blocker.unblock():
-            try:
-                result.append(work())
-            finally:
-                connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=120)
-    return result[0] if result else None
-
-
 @pytest.fixture
 def committed_code(db, django_db_blocker):
     """A code and two accounts committed for real, so two threads can race for the code."""
@@ -238,7 +220,7 @@ def committed_code(db, django_db_blocker):
         pool.spare_pool_fill(size=2)
         return code, racers
 
-    code, racers = _committed(django_db_blocker, setup)
+    code, racers = run_committed(django_db_blocker, setup)
     yield code, racers
 
     def teardown():
@@ -253,7 +235,7 @@ def committed_code(db, django_db_blocker):
         ActivationCode.objects.filter(pk=code.pk).delete()
         Account.objects.filter(pk__in=[r.pk for r in racers]).delete()
 
-    _committed(django_db_blocker, teardown)
+    run_committed(django_db_blocker, teardown)
 
 
 def test_two_people_racing_with_one_code_one_wins_one_is_told(committed_code, django_db_blocker):
@@ -285,7 +267,7 @@ def test_two_people_racing_with_one_code_one_wins_one_is_told(committed_code, dj
                 School.objects.filter(slug__in=["race-a", "race-b"]).count(),
                 ProvisioningJob.objects.filter(code_id=code.pk, status="succeeded").count())
 
-    assert _committed(django_db_blocker, facts) == ("used", 1, 1)
+    assert run_committed(django_db_blocker, facts) == ("used", 1, 1)
 
 
 # --- the pages ---------------------------------------------------------------------------

@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import NotFoundForActor
 from core.models import SchoolClass
-from core.rules import can
 from core.setup import setup_context, setup_next_url, setup_step_complete
 from core.views import placeholder
+from core.views.base import require
 from timetable import selectors, services
 from timetable.forms import (
     BellFormSet,
@@ -40,20 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _admin_only(request: HttpRequest) -> None:
-    if not can(request.person, "school.manage"):
-        raise NotFoundForActor
-
-
 def _done(request: HttpRequest, key: str, message: str) -> HttpResponse:
     setup_step_complete(actor=request.person, key=key)
     messages.success(request, message)
     return redirect(setup_next_url(key) if request.POST.get("continue") else request.path)
 
 
+@require("school.manage")
 def calendar(request: HttpRequest) -> HttpResponse:
     """The school year, its reporting periods and the bell schedule."""
-    _admin_only(request)
     year = selectors.current_year()
     starts_on, ends_on = services.school_year_bounds(timezone.localdate())
     year_initial = {"name": f"{starts_on.year}/{ends_on.year}", "starts_on": starts_on, "ends_on": ends_on,
@@ -112,9 +106,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
     })
 
 
+@require("school.manage")
 def rooms(request: HttpRequest) -> HttpResponse:
     """Buildings and rooms."""
-    _admin_only(request)
     form = RoomsForm(request.POST or None)
     if request.method == "POST" and request.POST.get("delete"):
         Room.objects.filter(pk=request.POST["delete"]).delete()
@@ -140,9 +134,9 @@ def rooms(request: HttpRequest) -> HttpResponse:
     })
 
 
+@require("school.manage")
 def subjects(request: HttpRequest) -> HttpResponse:
     """Subjects, and who teaches which subject to which class, how many hours a week."""
-    _admin_only(request)
     existing = selectors.subjects()
     subjects_form = SubjectsForm(request.POST if request.POST.get("action") == "subjects" else None,
                                  initial={"standard": [s.name for s in existing]})
