@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -164,12 +165,43 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when a sender must not repeat itself (a reminder per lesson, a warning per period):
+    # the unique constraint makes a re-run of the same job a no-op.
+    key = models.CharField(max_length=200, blank=True)
+    # Delivery beyond the app: when it went out by e-mail / SMS, or in which digest.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    texted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["account", "read_at", "created_at"], name="notification_inbox_idx")]
+        constraints = [models.UniqueConstraint(fields=["account", "key"], condition=~Q(key=""),
+                                               name="notification_key_once")]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How an account wants to hear about things beyond the app: e-mail, SMS, or one daily
+    digest, and which kinds it mutes. No row: in the app and e-mail, no SMS."""
+
+    class Delivery(models.TextChoices):
+        INSTANT = "instant", _("at once")
+        DIGEST = "digest", _("once a day, in a digest")
+        NONE = "none", _("only in the app")
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="notification_preference")
+    email = models.CharField(_("e-mail"), max_length=8, choices=Delivery.choices, default=Delivery.INSTANT)
+    sms = models.CharField(_("SMS"), max_length=8, choices=Delivery.choices, default=Delivery.NONE)
+    muted = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"preferences of {self.account_id}"

@@ -108,6 +108,9 @@ class SchoolClass(models.Model):
         verbose_name=_("class teacher"),
     )
     students = models.ManyToManyField(Person, through="Enrollment", related_name="classes")
+    # Null: the school's week (SchoolSettings.week_days); 5 or 6 for a class that differs.
+    week_days = models.PositiveSmallIntegerField(_("school week"), null=True, blank=True,
+                                                 choices=[(5, _("5 days")), (6, _("6 days"))])
     in_pilot = models.BooleanField(_("in the pilot"), default=True,
                                    help_text=_("Used only when the school rolls Parta out to some classes first."))
 

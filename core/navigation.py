@@ -25,6 +25,11 @@ def _school_items(person: Person) -> list[NavItem]:
         items.append(NavItem(_("Journal"), "gradebook:journal", "/journal/"))
     if person.has_role("student", "parent"):
         items.append(NavItem(_("Diary"), "gradebook:diary", "/diary/"))
+    items.append(NavItem(_("Homework"), "gradebook:homework", "/homework/"))
+    if person.is_staff_member:
+        items.append(NavItem(_("Planning"), "gradebook:planning", "/planning/"))
+    if person.is_management:
+        items.append(NavItem(_("Reports"), "gradebook:reports", "/reports/"))
     items.append(NavItem(_("Timetable"), "timetable:home", "/timetable/"))
     items.append(NavItem(_("Classes"), "core:classes", "/classes/"))
     if can(person, "people.view_directory"):

@@ -1,9 +1,12 @@
-from django.urls import path
+"""The gradebook's pages. Each area has its own URL module (and its own views module)."""
 
-from gradebook import views
+from django.urls import include, path
 
 app_name = "gradebook"
 urlpatterns = [
-    path("journal/", views.journal, name="journal"),
-    path("diary/", views.diary, name="diary"),
+    path("journal/", include("gradebook.urls_journal")),
+    path("diary/", include("gradebook.urls_diary")),
+    path("homework/", include("gradebook.urls_homework")),
+    path("planning/", include("gradebook.urls_planning")),
+    path("reports/", include("gradebook.urls_reports")),
 ]

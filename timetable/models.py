@@ -119,6 +119,44 @@ class Bell(models.Model):
         return f"{self.number}. {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
 
+class BellScheduleUse(models.Model):
+    """Which bell schedule a timetable version uses on some weekdays or for some grades:
+    Monday's schedule with «Разговоры о важном», the second shift's schedule for grades 2–4.
+    The most specific match wins; otherwise the version's own schedule."""
+
+    version = models.ForeignKey("TimetableVersion", on_delete=models.CASCADE, related_name="bell_uses")
+    bell_schedule = models.ForeignKey(BellSchedule, on_delete=models.PROTECT, related_name="uses")
+    weekdays = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)  # ISO; empty: every day
+    grades = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)  # empty: every grade
+
+    class Meta:
+        verbose_name = _("bell schedule use")
+        verbose_name_plural = _("bell schedule uses")
+        ordering = ["version", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.bell_schedule_id}"
+
+
+class ShortDay(models.Model):
+    """A shortened day (сокращённый день): on this date lessons follow another bell
+    schedule — before a holiday, on a frosty day — for the whole school or some grades."""
+
+    date = models.DateField(_("date"))
+    bell_schedule = models.ForeignKey(BellSchedule, on_delete=models.PROTECT, related_name="short_days")
+    grades = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("short day")
+        verbose_name_plural = _("short days")
+        ordering = ["date"]
+        indexes = [models.Index(fields=["date"], name="short_day_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date}"
+
+
 class Building(models.Model):
     """A school building (корпус)."""
 
@@ -320,6 +358,7 @@ class Lesson(models.Model):
     # The journal's own fields arrive with the gradebook; the topic is the timetable's
     # first sign that a lesson holds data that regeneration must keep.
     topic = models.CharField(_("topic"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
     changed_at = models.DateTimeField(null=True, blank=True)  # last substitution: highlighted for a week
 
     class Meta:

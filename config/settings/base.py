@@ -49,6 +49,15 @@ TEMPLATES = [
             ],
         },
     },
+    # The hot, data-dense fragments (the journal grid, the diary week) render through
+    # Jinja2: measured 16 ms vs 1.4 ms for a 35×70 grid. Pages keep Django templates and
+    # include the fragment's HTML; templates live in `jinja2/` folders.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment", "autoescape": True},
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
