@@ -368,7 +368,8 @@ class Homework(models.Model):
     subgroup = models.ForeignKey(Subgroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="homework")
     lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="homework",
                                help_text=_("The lesson it was given at."))
-    due_lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="homework_due")
+    due_lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="homework_due")
     due_date = models.DateField(_("due"))
     text = models.TextField(_("task"))
     links = ArrayField(models.URLField(max_length=500), default=list, blank=True)
