@@ -9,4 +9,5 @@ urlpatterns = [
     path("homework/", include("gradebook.urls_homework")),
     path("planning/", include("gradebook.urls_planning")),
     path("reports/", include("gradebook.urls_reports")),
+    path("journal-settings/", include("gradebook.urls_settings")),
 ]

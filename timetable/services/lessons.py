@@ -43,6 +43,10 @@ DATA_LABELS = {
     "topic": _("has a topic"),
     "substitution": _("has a substitution"),
     "extra": _("is an extra lesson"),
+    "description": _("has a description"),
+    "marks": _("has marks"),
+    "attendance": _("has attendance"),
+    "homework": _("has homework"),
 }
 
 # How a lesson stopped matching the template.
@@ -61,10 +65,18 @@ def lesson_data_checks() -> dict[str, Expression]:
     Regeneration deletes a lesson the template no longer asks for only when every check is
     false. The gradebook adds its own reasons here (marks, attendance, homework) — one place,
     so no caller can forget one. Each value must be usable in `QuerySet.annotate()`."""
+    # Imported here: the gradebook builds on the timetable, not the other way round.
+    from gradebook.models import Attendance, Homework, Mark
+
     return {
         "topic": ExpressionWrapper(~Q(topic=""), output_field=BooleanField()),
+        "description": ExpressionWrapper(~Q(description=""), output_field=BooleanField()),
         "substitution": Exists(Substitution.objects.filter(lesson=OuterRef("pk"))),
         "extra": ExpressionWrapper(Q(is_extra=True), output_field=BooleanField()),
+        # A work without marks is an empty column: not data worth keeping a lesson for.
+        "marks": Exists(Mark.objects.filter(work__lesson=OuterRef("pk"))),
+        "attendance": Exists(Attendance.objects.filter(lesson=OuterRef("pk"))),
+        "homework": Exists(Homework.objects.filter(Q(lesson=OuterRef("pk")) | Q(due_lesson=OuterRef("pk")))),
     }
 
 
