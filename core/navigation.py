@@ -28,7 +28,7 @@ def _school_items(person: Person) -> list[NavItem]:
     items.append(NavItem(_("Homework"), "gradebook:homework", "/homework/"))
     if person.is_staff_member:
         items.append(NavItem(_("Planning"), "gradebook:planning", "/planning/"))
-    if person.is_management:
+    if person.is_management or person.homeroom_class_ids:  # class teachers open their class's reports
         items.append(NavItem(_("Reports"), "gradebook:reports", "/reports/"))
     items.append(NavItem(_("Timetable"), "timetable:home", "/timetable/"))
     items.append(NavItem(_("Classes"), "core:classes", "/classes/"))
