@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_notifications
 
 app_name = "accounts"
 urlpatterns = [
@@ -21,4 +21,8 @@ urlpatterns = [
     ),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("notifications/", views_notifications.notifications, name="notifications"),
+    path("notifications/read/", views_notifications.notifications_read, name="notifications_read"),
+    path("notifications/preferences/", views_notifications.notification_preferences,
+         name="notification_preferences"),
 ]

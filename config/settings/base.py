@@ -87,6 +87,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parta <noreply@parta.test>")
+# SMS go through accounts.sms; the console backend prints them (accounts.sms.LocmemBackend in tests).
+SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+# Links in e-mails and SMS point at the school's subdomain with this scheme.
+NOTIFY_URL_SCHEME = env_str("NOTIFY_URL_SCHEME", "http" if DEBUG else "https")
+# Local hours (each school's own timezone) at which the assistant and the early warnings run.
+NOTIFY_ASSISTANT_HOUR = env_int("NOTIFY_ASSISTANT_HOUR", 18)
+NOTIFY_WARNINGS_HOUR = env_int("NOTIFY_WARNINGS_HOUR", 19)
 
 LOGGING = {
     "version": 1,

@@ -23,4 +23,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "provisioning.tasks.summary.school_summaries_refresh_task",
         "schedule": crontab(minute="*/30"),
     },
+    # The gradebook's evening jobs: hourly, because each school acts at ITS local hour (18:00
+    # reminders, 19:00 early warnings; see gradebook/tasks.py). Jitter stays under the hour.
+    "gradebook-assistant": {
+        "task": "tenants.tasks.schools_fan_out_task", "schedule": crontab(minute=0),
+        "args": ("gradebook.tasks.assistant_remind_task",), "kwargs": {"jitter_seconds": 600},
+    },
+    "gradebook-warnings": {
+        "task": "tenants.tasks.schools_fan_out_task", "schedule": crontab(minute=0),
+        "args": ("gradebook.tasks.warnings_check_task",), "kwargs": {"jitter_seconds": 600},
+    },
+    # The daily digest (public schema): hourly too, each school's notifications going out
+    # when it is 20:00 there (accounts.delivery.DIGEST_LOCAL_HOUR), after the jobs above.
+    "notifications-digest": {"task": "accounts.tasks.notifications_digest_task", "schedule": crontab(minute=30)},
 }

@@ -20,10 +20,12 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.delivery import notify
 from accounts.models import Notification
 from core.models import Enrollment, Guardianship, Person, SchoolClass
 from tenants.choices import Role
 from tenants.selectors import current_school
+from timetable.bell_times import bell_times_for, lowest_grade
 from timetable.models import (
     Bell,
     BellSchedule,
@@ -82,11 +84,19 @@ def bell_for(day: date, bell_number: int) -> Bell:
     return bell
 
 
-def lesson_times(day: date, bell_number: int) -> tuple[datetime, datetime]:
-    """Aware start and end of a lesson slot, from the bells in the school's own time zone."""
-    bell = bell_for(day, bell_number)
-    tz = school_timezone()
-    return datetime.combine(day, bell.starts_at, tzinfo=tz), datetime.combine(day, bell.ends_at, tzinfo=tz)
+def lesson_times(day: date, bell_number: int, *, grade: int | None = None,
+                 version: TimetableVersion | None = None) -> tuple[datetime, datetime]:
+    """Aware start and end of a lesson slot in the school's own time zone: the bells of
+    that day (a short day, a weekday's or a grade's schedule, see timetable/bell_times.py)
+    of `version`, else of the version valid that day, else of the default schedule."""
+    if version is None:
+        version = (TimetableVersion.objects.filter(valid_from__lte=day, valid_to__gte=day)
+                   .order_by("-valid_from").first())
+    found = bell_times_for(version, zone=school_timezone(), first=day, last=day).times(day, grade, bell_number)
+    if found is None:
+        raise ValidationError(_("There is no lesson %(number)s in the bell schedule.") % {"number": bell_number},
+                              code=NO_SUCH_BELL)
+    return found
 
 
 def _snapshot(lesson: Lesson) -> dict[str, object]:
@@ -182,9 +192,8 @@ def _notify(*, kind: str, lesson: Lesson, teacher_ids: Iterable[int], substitute
             "date": date_format(lesson.date, "SHORT_DATE_FORMAT"), "number": lesson.bell_number}
         body = _describe(kind, lesson, substitute)
     url = f"/timetable/?week={lesson.date.isoformat()}"
-    rows = [Notification(account_id=a, school_id=school_id, kind=NOTIFICATION_KIND, title=title[:200], body=body,
-                         url=url) for a in sorted(account_ids)]
-    transaction.on_commit(lambda: Notification.objects.bulk_create(rows))
+    # The notification centre writes the rows on commit and e-mails/texts them as each account prefers.
+    notify(account_ids=account_ids, school_id=school_id, kind=NOTIFICATION_KIND, title=title, body=body, url=url)
 
 
 # ---- one lesson ------------------------------------------------------------------------
@@ -227,7 +236,7 @@ def lesson_move(*, actor: Person | None, lesson: Lesson, date: date, bell_number
     room_id = room.pk if room is not None else lesson.room_id
     if (date, bell_number, room_id) == (lesson.date, lesson.bell_number, lesson.room_id):
         raise ValidationError(_("The lesson is already there."), code=NOTHING_CHANGES)
-    starts_at, ends_at = lesson_times(date, bell_number)
+    starts_at, ends_at = lesson_times(date, bell_number, grade=lowest_grade(c.grade for c in lesson.classes.all()))
     before = _snapshot(lesson)
     _slot_conflicts(day=date, bell_number=bell_number, teacher_ids=before["teachers"], room_id=room_id,
                     class_ids=[c.pk for c in lesson.classes.all()], subgroup_id=lesson.subgroup_id,
@@ -305,7 +314,7 @@ def lesson_extra_add(*, actor: Person | None, date: date, bell_number: int, subj
     if not classes:
         raise ValidationError(_("Choose at least one class."), code=NO_CLASSES)
     _check_teacher(teacher)
-    starts_at, ends_at = lesson_times(date, bell_number)
+    starts_at, ends_at = lesson_times(date, bell_number, grade=lowest_grade(c.grade for c in classes))
     _slot_conflicts(day=date, bell_number=bell_number, teacher_ids=[teacher.pk],
                     room_id=room.pk if room else None, class_ids=[c.pk for c in classes],
                     subgroup_id=subgroup.pk if subgroup else None, exclude_id=None)
