@@ -17,6 +17,9 @@ FILE_TYPE = "file_type"
 FILE_UNREADABLE = "file_unreadable"
 MISSING_COLUMN = "missing_column"
 BAD_ROW = "bad_row"
+IN_USE = "in_use"  # deleting a scale, work type or code that marks/works/attendance use
+DUPLICATE = "duplicate"  # a name or code the school already has
+BAD_VALUE = "bad_value"  # a setting out of its range, a scale that cannot work
 
 
 class GradebookError(Exception):
