@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import Person, SchoolClass
-from timetable.models import Lesson, ReportingPeriod, Subgroup, Subject
+from timetable.models import AcademicYear, Lesson, ReportingPeriod, Subgroup, Subject
 
 
 class GradingScale(models.Model):
@@ -247,6 +247,9 @@ class PeriodMark(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PERIOD)
     period = models.ForeignKey(ReportingPeriod, null=True, blank=True, on_delete=models.CASCADE,
                                related_name="period_marks")
+    # The school year of an annual, exam or final mark (a period mark's is its period's), so
+    # a student has one annual mark per subject per year, not one for ever.
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="+")
     # The cache: weighted sum and total weight of the counted marks, the average, the proposal.
     weighted_sum = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
     weight_total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
@@ -264,8 +267,8 @@ class PeriodMark(models.Model):
         verbose_name = _("period mark")
         verbose_name_plural = _("period marks")
         constraints = [
-            models.UniqueConstraint(fields=["student", "subject", "kind", "period"], name="period_mark_unique",
-                                    nulls_distinct=False),
+            models.UniqueConstraint(fields=["student", "subject", "kind", "period", "year"],
+                                    name="period_mark_unique", nulls_distinct=False),
             models.CheckConstraint(condition=Q(kind="period", period__isnull=False) | ~Q(kind="period"),
                                    name="period_mark_has_period"),
         ]

@@ -228,10 +228,10 @@ def test_marks_page_lists_marks_with_weights_average_and_period_mark(school1, di
     diary.mark(diary.lesson(2, 1), "3")
     diary.free_mark(diary.test_work(3), "4")  # weight 2
     PeriodMark.objects.update_or_create(student=diary.student, subject=maths, kind=PeriodMark.Kind.PERIOD,
-                                        period=diary.period,
+                                        period=diary.period, year=diary.period.year,
                                         defaults={"school_class": diary.world.own_class, "raw": "4"})
     PeriodMark.objects.create(student=diary.student, subject=maths, school_class=diary.world.own_class,
-                              kind=PeriodMark.Kind.ANNUAL, period=None, raw="5")
+                              kind=PeriodMark.Kind.ANNUAL, period=None, year=diary.period.year, raw="5")
 
     response = _get(school1, school1.student, f"/diary/marks/?period={diary.period.pk}")
 
@@ -359,7 +359,9 @@ def test_class_teacher_sees_who_has_not_seen_new_marks(school1, diary: Diary):
     seen = next(p for p in row.parents if p.parent.pk == diary.parent.pk)
     assert seen.seen_at is not None and seen.new_marks == 2
     html = response.content.decode()
-    unseen = re.search(r'data-testid="unseen">([^<]+)<', html).group(1)
+    # This parent's line (the student may have a second parent who never opened the diary).
+    line = re.search(rf'data-parent="{diary.parent.pk}">(.*?)</li>', html, re.S).group(1)
+    unseen = re.search(r'data-testid="unseen">([^<]+)<', line).group(1)
     assert "2" in unseen
 
 

@@ -28,7 +28,7 @@ from gradebook.reports.report_card import report_card
 from gradebook.scales import scale_for_class
 from tests.conftest import client_for
 from tests.timetable.week_factory import lesson_make
-from timetable.models import Lesson, ReportingPeriod, Subgroup, Subject, TeachingAssignment
+from timetable.models import AcademicYear, Lesson, ReportingPeriod, Subgroup, Subject, TeachingAssignment
 
 
 @dataclass
@@ -64,8 +64,10 @@ def _marks(work: Work, student: Person, *raws: str) -> None:
 
 def _period_mark(student: Person, subject: Subject, school_class: SchoolClass, raw: str, *,
                  period: ReportingPeriod | None, kind: str = PeriodMark.Kind.PERIOD) -> None:
+    year = period.year if period is not None else AcademicYear.objects.order_by("-starts_on").first()
     PeriodMark.objects.create(student=student, subject=subject, school_class=school_class, kind=kind,
-                              period=period, raw=raw, numeric=Decimal(raw), scale=scale_for_class(school_class))
+                              period=period, year=year, raw=raw, numeric=Decimal(raw),
+                              scale=scale_for_class(school_class))
 
 
 def build_class7(cast) -> Class7:

@@ -1,0 +1,106 @@
+"""The demo journal: realistic figures for the current period, the demo student and class
+with marks this week and last week, history beside every mark, deterministic and idempotent.
+Run inside the test's transaction on school1 (the session seed does not include it)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.db.models import F
+
+from core.models import Enrollment, SchoolClass
+from gradebook.demo import demo_figures, demo_gradebook_seed
+from gradebook.models import Attendance, JournalChange, Mark, PeriodMark, Work
+from tests.gradebook.factories import local_today
+from timetable.models import Lesson
+
+
+class _Undo(Exception):
+    pass
+
+
+def _fingerprint():
+    return sorted(Mark.objects.values_list("work__lesson_id", "work__work_type_id", "student_id", "raw"))
+
+
+def test_the_demo_journal(school1, in_school, capsys):
+    with in_school(school1.school):
+        assert not Mark.objects.exists()
+        started = time.perf_counter()
+        demo_gradebook_seed(school1.school, 1)
+        seconds = time.perf_counter() - started
+        with capsys.disabled():
+            print(f"\ndemo_gradebook_seed(school1): {seconds:.2f} s, {demo_figures()}")
+        figures = demo_figures()
+        today = local_today(school1.school)
+        marks = Mark.objects.select_related("work")
+        assert figures["marks"] > 2000 and figures["works"] > 500
+        # Every mark and attendance entry has its history row, by the lesson's teacher, at its time.
+        assert figures["changes"] == figures["marks"] + figures["attendance"]
+        change = JournalChange.objects.filter(kind="mark").order_by("pk").first()
+        mark = Mark.objects.select_related("work__lesson").get(pk=change.object_id)
+        assert change.actor_id in set(mark.work.lesson.teachers.values_list("pk", flat=True))
+        assert change.at == mark.created_at and mark.created_at >= mark.work.lesson.ends_at
+        # Nothing from the future (5А may have today's), nothing on cancelled lessons.
+        assert not marks.filter(work__date__gt=today).exists()
+        assert not marks.filter(work__lesson__status=Lesson.Status.CANCELLED).exists()
+        assert not marks.filter(work__date=today).exclude(work__school_class__grade=5,
+                                                          work__school_class__letter="А").exists()
+        # Mostly 4s and 5s, some 3s, a few 2s.
+        spread = Counter(marks.values_list("raw", flat=True))
+        assert set(spread) == {"2", "3", "4", "5"}
+        assert spread["2"] < spread["3"] < spread["4"]
+        # Tests: marks for everyone present.
+        test = Work.objects.filter(work_type__name="Контрольная работа").first()
+        assert test is not None and test.marks.count() >= 15
+        # About 5% of lesson places have attendance entries, mostly absences.
+        codes = Counter(Attendance.objects.values_list("code__code", flat=True))
+        assert codes["н"] + codes["б"] > codes["оп"] > 0
+        # Nobody has a mark at a lesson they missed.
+        assert not Mark.objects.filter(work__lesson__attendance__student=F("student"),
+                                       work__lesson__attendance__code__is_absence=True).exists()
+        # The demo student and class: marks this week and last week.
+        student = school1.person(school1.student)
+        five_a = SchoolClass.objects.get(grade=5, letter="А")
+        monday = today - timedelta(days=today.weekday())
+        for first in (monday - timedelta(days=7), monday):
+            week = marks.filter(work__date__gte=first, work__date__lt=first + timedelta(days=7))
+            assert week.filter(student=student).exists(), first
+            assert week.filter(work__school_class=five_a).count() > 10, first
+        # Averages differ between students, and the cache is there with proposals.
+        averages = list(PeriodMark.objects.filter(school_class=five_a, kind="period", average__isnull=False)
+                        .values_list("average", flat=True))
+        assert len(set(averages)) > 10
+        assert PeriodMark.objects.filter(student=student, kind="period").exclude(proposed="").exists()
+        # Past lessons have topics.
+        past = Lesson.objects.filter(date__lt=today, date__gte=monday - timedelta(days=7),
+                                     status=Lesson.Status.SCHEDULED)
+        assert past.exclude(topic="").count() == past.count() > 0
+        # Idempotent.
+        demo_gradebook_seed(school1.school, 1)
+        assert demo_figures() == figures
+        students_with_marks = set(marks.filter(work__school_class=five_a).values_list("student_id", flat=True))
+        assert students_with_marks == set(Enrollment.objects.filter(school_class=five_a)
+                                          .values_list("student_id", flat=True))
+
+
+def test_the_demo_is_deterministic(school1, in_school):
+    with in_school(school1.school):
+        first = []
+
+        def seed_and_undo():
+            with transaction.atomic():
+                demo_gradebook_seed(school1.school, 1)
+                first.extend(_fingerprint())
+                raise _Undo
+
+        with pytest.raises(_Undo):
+            seed_and_undo()
+        assert first
+        assert not Mark.objects.exists()
+        demo_gradebook_seed(school1.school, 1)
+        assert _fingerprint() == first
