@@ -29,6 +29,7 @@ STUDENT = "student"
 CAPACITY = "capacity"
 HOURS_UNDER = "hours_under"
 HOURS_OVER = "hours_over"
+WEEK_DAYS = "week_days"  # a Saturday lesson for a class working five days: never generated
 HARD = frozenset({TEACHER, ROOM, CLASS, STUDENT})
 
 EVERY, WEEK_A, WEEK_B = "every", "a", "b"
@@ -88,6 +89,7 @@ class VersionFacts:
     groups: Mapping[int, GroupFacts] = field(default_factory=dict)
     class_students: Mapping[int, frozenset[int]] = field(default_factory=dict)
     assignments: Iterable[AssignmentFacts] = ()
+    class_week_days: Mapping[int, int] = field(default_factory=dict)  # 5 or 6, the school's when unset
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,15 @@ def find_conflicts(slots: Iterable[Slot], facts: VersionFacts, *, hours: bool = 
                                               "(%(day)s, lesson %(n)s).")
                                   % {"room": room, "seats": capacity, "size": size, "day": day_name(slot.weekday),
                                      "n": slot.bell_number}, (slot.id,)))
+    for slot in slots:
+        if slot.weekday <= 5:
+            continue
+        short = [c for c in slot.class_ids if facts.class_week_days.get(c, 7) < slot.weekday]
+        if short:
+            found.append(Conflict(WEEK_DAYS, _("%(names)s: no lessons on %(day)s (a shorter school week); this "
+                                               "lesson will not be held.")
+                                  % {"names": _names(short, facts.classes), "day": day_name(slot.weekday)},
+                                  (slot.id,)))
     if hours:
         for row in hours_table(slots, facts):
             if row.status == "ok":
@@ -301,7 +312,9 @@ def version_entries(version):
 
 def version_facts(entries) -> VersionFacts:
     """Names, audiences and load for these entries, in eight queries whatever their number."""
-    from core.models import Enrollment, Person, SchoolClass
+    from django.db.models import Subquery
+
+    from core.models import Enrollment, Person, SchoolClass, SchoolSettings
     from timetable.models import Room, Subgroup, Subject, TeachingAssignment
 
     assignments = [AssignmentFacts(a.pk, a.teacher_id, a.subject_id, a.school_class_id, a.subgroup_id,
@@ -319,10 +332,14 @@ def version_facts(entries) -> VersionFacts:
     wanted_people |= {s for ids in members.values() for s in ids} | {s for ids in students.values() for s in ids}
     people = {p.pk: p.short_name for p in Person.objects.filter(pk__in=wanted_people)
               .only("last_name", "first_name", "middle_name")}
+    # The school's week rides along with the classes: no extra query.
+    school_days = Subquery(SchoolSettings.objects.filter(pk=1).values("week_days")[:1])
+    classes = list(SchoolClass.objects.only("grade", "letter", "week_days").annotate(school_days=school_days))
     return VersionFacts(
         people=people,
         rooms={r.pk: (r.name, r.capacity) for r in Room.objects.only("name", "capacity")},
-        classes={c.pk: c.name for c in SchoolClass.objects.only("grade", "letter")},
+        classes={c.pk: c.name for c in classes},
+        class_week_days={c.pk: c.week_days or c.school_days or 5 for c in classes},
         subjects={s.pk: s.name for s in Subject.objects.only("name")},
         groups=groups,
         class_students={k: frozenset(v) for k, v in students.items()},

@@ -113,3 +113,106 @@ class GroupLoadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if teachers is not None:
             self.fields["teacher"].queryset = teachers
+
+
+# ----- bell schedules, their uses, short days, class weeks (the bells page) -----
+
+WEEKDAY_CHOICES = [(1, _("Mon")), (2, _("Tue")), (3, _("Wed")), (4, _("Thu")), (5, _("Fri")), (6, _("Sat"))]
+
+
+def grades_parse(text: str) -> list[int]:
+    """«1-4, 9» → [1, 2, 3, 4, 9]; raises ValidationError with a message people understand."""
+    grades: set[int] = set()
+    for part in text.replace(";", ",").replace("–", "-").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        first, sep, last = part.partition("-")
+        try:
+            low, high = (int(first), int(last)) if sep else (int(part), int(part))
+        except ValueError:
+            raise forms.ValidationError(_("Write grades as numbers and ranges, e.g. 1-4, 9."),
+                                        code="grades") from None
+        if low > high or low < 0 or high > 12:
+            raise forms.ValidationError(_("Grades run from 0 to 12."), code="grades")
+        grades.update(range(low, high + 1))
+    return sorted(grades)
+
+
+class GradesField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            from timetable.services.bells import grades_label
+
+            return grades_label(value) if value else ""
+        return value
+
+    def clean(self, value):
+        return grades_parse(super().clean(value) or "")
+
+
+class ScheduleForm(forms.Form):
+    """A bell schedule's name and whether it is the default (the slots are a formset)."""
+
+    name = forms.CharField(label=_("Schedule name"), max_length=100,
+                           help_text=_("E.g. «Основное», «Понедельник», «Вторая смена», «Сокращённый день»."))
+    is_default = forms.BooleanField(label=_("Default schedule for new timetables"), required=False)
+
+
+class BellUseForm(forms.Form):
+    bell_schedule = forms.ModelChoiceField(label=_("Bell schedule"), queryset=None, empty_label=None)
+    weekdays = forms.TypedMultipleChoiceField(label=_("On these days"), choices=WEEKDAY_CHOICES, coerce=int,
+                                              required=False, widget=forms.CheckboxSelectMultiple,
+                                              help_text=_("None: every day."))
+    grades = GradesField(label=_("For these grades"), help_text=_("E.g. 2-4 for the second shift; empty: all."))
+
+    def __init__(self, *args, **kwargs):
+        from timetable.models import BellSchedule
+
+        super().__init__(*args, **kwargs)
+        self.fields["bell_schedule"].queryset = BellSchedule.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("weekdays") and not data.get("grades") and not self.errors:
+            raise forms.ValidationError(_("Choose the days, the grades or both."), code="use_everything")
+        return data
+
+
+class ShortDayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    bell_schedule = forms.ModelChoiceField(label=_("Bell schedule of the day"), queryset=None, empty_label=None)
+    grades = GradesField(label=_("Grades"), help_text=_("Empty: the whole school."))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False,
+                             help_text=_("E.g. «предпраздничный день», «мороз»."))
+
+    def __init__(self, *args, **kwargs):
+        from timetable.models import BellSchedule
+
+        super().__init__(*args, **kwargs)
+        self.fields["bell_schedule"].queryset = BellSchedule.objects.all()
+
+
+class ClassWeeksForm(forms.Form):
+    """One select per class: the school's week, five days or six."""
+
+    def __init__(self, *args, classes, school_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.classes = list(classes)
+        choices = [("", _("as the school (%(n)s days)") % {"n": school_days}), ("5", _("5 days")),
+                   ("6", _("6 days"))]
+        for school_class in self.classes:
+            self.fields[f"class_{school_class.pk}"] = forms.TypedChoiceField(
+                label=school_class.name, choices=choices, required=False, coerce=int, empty_value=None,
+                initial=school_class.week_days or "")
+
+    def rows(self):
+        return [(c, self[f"class_{c.pk}"]) for c in self.classes]
+
+    def changes(self) -> dict:
+        return {c: self.cleaned_data.get(f"class_{c.pk}") for c in self.classes}

@@ -23,7 +23,7 @@ from core.errors import NotFoundForActor
 from core.models import Enrollment, Person, SchoolClass
 from core.rules import can
 from tenants.choices import STAFF_ROLES
-from timetable.models import CalendarFeed, Lesson, Room, Subgroup
+from timetable.models import CalendarFeed, Lesson, Room, ShortDay, Subgroup
 
 # A substitution stays highlighted this long, so students and parents notice it.
 CHANGED_HIGHLIGHT = timedelta(days=7)
@@ -175,6 +175,7 @@ class Day:
     date: date
     is_today: bool
     rows: list[LessonRow]
+    short_day: ShortDay | None = None  # a shortened day (another bell schedule) for these classes
 
 
 @dataclass
@@ -220,9 +221,12 @@ def lesson_row(lesson: Lesson, *, zone: ZoneInfo, now: datetime, children: dict[
 
 
 def week_of(lessons: Iterable[Lesson], monday: date, *, zone: ZoneInfo, week_days: int = 5,
-            children: dict[int, Person] | None = None, now: datetime | None = None) -> Week:
-    """Lessons grouped by day, Monday to Friday (or Saturday in a six-day school), plus any
-    other day that has lessons (an extra lesson on a Sunday still shows)."""
+            children: dict[int, Person] | None = None, now: datetime | None = None,
+            short_days: dict[date, ShortDay] | None = None) -> Week:
+    """Lessons grouped by day, Monday to Friday (or Saturday for a six-day week), plus any
+    other day that has lessons (an extra lesson on a Sunday still shows). `short_days`:
+    the days to mark as shortened (`short_days_for`)."""
+    short_days = short_days or {}
     now = now or timezone.now()
     today = now.astimezone(zone).date()
     by_day: dict[date, list[LessonRow]] = defaultdict(list)
@@ -232,8 +236,38 @@ def week_of(lessons: Iterable[Lesson], monday: date, *, zone: ZoneInfo, week_day
     for offset in range(7):
         day = monday + timedelta(days=offset)
         if offset < week_days or by_day.get(day):
-            days.append(Day(date=day, is_today=day == today, rows=by_day.get(day, [])))
+            days.append(Day(date=day, is_today=day == today, rows=by_day.get(day, []),
+                            short_day=short_days.get(day)))
     return Week(monday=monday, days=days, zone=zone, today=today)
+
+
+def shown_classes(lessons: Iterable[Lesson], extra: Iterable[SchoolClass] = ()) -> dict[int, SchoolClass]:
+    """The classes of these lessons (prefetched: no query) and `extra` (the page's class)."""
+    found = {c.pk: c for c in extra}
+    for lesson in lessons:
+        for school_class in lesson.classes.all():
+            found.setdefault(school_class.pk, school_class)
+    return found
+
+
+def week_days_for(classes: Iterable[SchoolClass], school_days: int) -> int:
+    """Show Saturday only when some shown class works six days (the school's week when
+    no class is known, e.g. an empty week)."""
+    days = [c.week_days or school_days for c in classes]
+    return max(days) if days else school_days
+
+
+def short_days_for(start: date, end: date, grades: Iterable[int]) -> dict[date, ShortDay]:
+    """The short days in the window that concern these grades (a whole-school one always),
+    one query. A grade-specific one wins over a whole-school one on the same date."""
+    wanted = set(grades)
+    found: dict[date, ShortDay] = {}
+    for short_day in ShortDay.objects.filter(date__range=(start, end)).order_by("date", "pk"):
+        if short_day.grades and not wanted & set(short_day.grades):
+            continue
+        if short_day.date not in found or short_day.grades:
+            found[short_day.date] = short_day
+    return found
 
 
 # --- Permission-checked fetches: one answer for "missing" and "not yours" ------------------

@@ -14,6 +14,8 @@ urlpatterns: list = [
          name="editor_teacher"),
     path("timetable/editor/<int:version_id>/entry/new/", editor.entry_form, name="editor_entry_new"),
     path("timetable/editor/<int:version_id>/entry/<int:entry_id>/", editor.entry_form, name="editor_entry"),
+    path("timetable/editor/<int:version_id>/entry/<int:entry_id>/move/", editor.entry_move,
+         name="editor_entry_move"),
     path("timetable/editor/<int:version_id>/entry/<int:entry_id>/delete/", editor.entry_delete,
          name="editor_entry_delete"),
     path("timetable/editor/<int:version_id>/copy-week/", editor.week_copy, name="editor_week_copy"),

@@ -205,3 +205,69 @@ def test_the_class_grid_takes_the_same_number_of_queries_whatever_the_entries(ed
                 entry.classes.set([ed.c5a])
                 entry.teachers.set([ed.t1, ed.t2])
     assert _grid_queries(ed) == few
+
+
+# ----- drag and drop: the move endpoint -----
+
+def _put(ed, *, school_class, teacher, room, weekday=1, bell=1) -> TemplateEntry:
+    ed.client.post(f"{ed.base}entry/new/", _form(ed, school_class=school_class, teacher=teacher, room=room,
+                                                 weekday=weekday, bell=bell))
+    return _entries(ed)[-1]
+
+
+def _move(ed, entry, weekday, bell, **headers):
+    return ed.client.post(f"{ed.base}entry/{entry.pk}/move/", {"weekday": weekday, "bell_number": bell},
+                          headers={"Accept": "application/json", **headers})
+
+
+def test_dragging_a_lesson_to_a_free_cell_moves_it_and_can_be_undone(ed):
+    entry = _put(ed, school_class=ed.c5a, teacher=ed.t1, room=ed.r101)
+    ed.client.get(ed.base)  # shows (and so clears) the message of the save
+    response = _move(ed, entry, 3, 4)
+    assert response.status_code == 200 and response.json()["ok"] is True
+    [moved] = _entries(ed)
+    assert (moved.pk, moved.weekday, moved.bell_number, moved.room_id) == (entry.pk, 3, 4, ed.r101.pk)
+    grid = ed.client.get(f"{ed.base}class/{ed.c5a.pk}/")
+    assert [m.level_tag for m in grid.context["messages"]] == ["success"]
+    ed.client.post(f"{ed.base}undo/")
+    [back] = _entries(ed)
+    assert (back.weekday, back.bell_number) == (1, 1)
+
+
+def test_dragging_onto_a_clash_is_refused_with_the_same_messages_and_nothing_moves(ed):
+    entry = _put(ed, school_class=ed.c5a, teacher=ed.t1, room=ed.r101)
+    other = _put(ed, school_class=ed.c5b, teacher=ed.t1, room=ed.r102, weekday=2, bell=2)
+    response = _move(ed, entry, 2, 2)
+    assert response.status_code == 409
+    data = response.json()
+    assert data["ok"] is False and data["conflict_entry_ids"] == [other.pk]
+    assert any(ed.t1.short_name in message for message in data["errors"])
+    assert [(e.weekday, e.bell_number) for e in _entries(ed)] == [(1, 1), (2, 2)]
+
+
+def test_a_drop_outside_the_bells_or_by_someone_else_is_refused(ed):
+    entry = _put(ed, school_class=ed.c5a, teacher=ed.t1, room=ed.r101)
+    assert _move(ed, entry, 2, 99).status_code == 400
+    assert _move(ed, entry, "x", 1).status_code == 400
+    teacher = client_for(ed.cast.host, ed.cast.teacher)
+    response = teacher.post(f"{ed.base}entry/{entry.pk}/move/", {"weekday": 2, "bell_number": 2})
+    assert response.status_code == 404
+    assert ed.client.get(f"{ed.base}entry/{entry.pk}/move/").status_code == 405
+    assert [(e.weekday, e.bell_number) for e in _entries(ed)] == [(1, 1)]
+
+
+def test_the_move_works_as_a_plain_form_too(ed):
+    entry = _put(ed, school_class=ed.c5a, teacher=ed.t1, room=ed.r101)
+    back = f"{ed.base}class/{ed.c5a.pk}/"
+    response = ed.client.post(f"{ed.base}entry/{entry.pk}/move/", {"weekday": 2, "bell_number": 3, "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    assert [(e.weekday, e.bell_number) for e in _entries(ed)] == [(2, 3)]
+
+
+def test_the_grid_offers_drag_and_drop_with_the_form_as_the_keyboard_way(ed):
+    entry = _put(ed, school_class=ed.c5a, teacher=ed.t1, room=ed.r101)
+    html = ed.client.get(f"{ed.base}class/{ed.c5a.pk}/").content.decode()
+    assert f'data-move-url="/timetable/editor/{ed.version.pk}/entry/{entry.pk}/move/"' in html
+    assert 'draggable="true"' in html and "editor-dnd.js" in html
+    assert 'data-weekday="1" data-bell="1"' in html
+    assert f'href="/timetable/editor/{ed.version.pk}/entry/{entry.pk}/?' in html  # the form, for the keyboard

@@ -1,6 +1,7 @@
 """Writes of the timetable app, one module per concern: `calendar` (years, periods, bells,
 rooms, subjects, teaching load), `template` (the weekly template and its conflicts),
-`lessons` (dated lessons generated from the template), `substitutions` (changes to one
+`lessons` (dated lessons generated from the template), `bells` (bell schedule uses, short
+days, class weeks), `groups` (groups across classes), `substitutions` (changes to one
 lesson, absences, notifications)."""
 
 from timetable.services.calendar import *  # noqa: F403 — the calendar services predate the package

@@ -4,8 +4,9 @@ administration actions (`school.manage`); `actor=None` is the system (demo, impo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -128,11 +129,17 @@ def _to_time(delta: timedelta) -> time:
 
 @transaction.atomic
 def bell_schedule_set(
-    *, actor: Person | None, name: str, bells: Iterable[tuple[time, time]], is_default: bool = True
+    *, actor: Person | None, name: str, bells: Iterable[tuple[time, time]], is_default: bool = True,
+    schedule: BellSchedule | None = None,
 ) -> BellSchedule:
-    """Create or replace a bell schedule's slots; slots must follow one another."""
+    """Create or replace a bell schedule's slots (by `name`, or the given `schedule`, which
+    may be renamed); slots must follow one another. When an existing schedule changes, the
+    lessons from today on are re-timed to it."""
     _require(actor)
     bells = list(bells)
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Name the bell schedule."), code="bells_name")
     if not bells:
         raise ValidationError(_("Add at least one lesson."), code="bells_empty")
     for i, (start, end) in enumerate(bells, start=1):
@@ -141,13 +148,41 @@ def bell_schedule_set(
         if i > 1 and start < bells[i - 2][1]:
             raise ValidationError(_("Lesson %(n)s starts before the previous one ends.") % {"n": i},
                                   code="bell_overlap")
+    if schedule is not None:
+        if BellSchedule.objects.filter(name=name).exclude(pk=schedule.pk).exists():
+            raise ValidationError(_("Another bell schedule is called «%(name)s».") % {"name": name},
+                                  code="bells_name_taken")
+        if schedule.is_default and not is_default:
+            raise ValidationError(_("Make another schedule the default instead."), code="bells_default")
+        schedule.name = name
+    else:
+        schedule = BellSchedule.objects.filter(name=name).first() or BellSchedule(name=name)
+    existed = schedule.pk is not None
     if is_default:
-        BellSchedule.objects.filter(is_default=True).exclude(name=name).update(is_default=False)
-    schedule, _created = BellSchedule.objects.update_or_create(name=name, defaults={"is_default": is_default})
+        BellSchedule.objects.filter(is_default=True).exclude(pk=schedule.pk).update(is_default=False)
+    schedule.is_default = is_default or schedule.is_default
+    schedule.save()
     schedule.bells.all().delete()
     Bell.objects.bulk_create([Bell(schedule=schedule, number=i, starts_at=s, ends_at=e)
                               for i, (s, e) in enumerate(bells, start=1)])
+    if existed:
+        _retime_from_today()
     return schedule
+
+
+def _retime_from_today() -> None:
+    # Imported here: lessons.py builds on this module's neighbours, not the other way round.
+    from django.db.models import Max
+
+    from tenants.selectors import current_school
+    from timetable.models import TimetableVersion
+    from timetable.services.lessons import lessons_retime
+
+    school = current_school()
+    last = TimetableVersion.objects.aggregate(last=Max("valid_to"))["last"]
+    today = datetime.now(ZoneInfo(school.timezone)).date()
+    if last is not None and last >= today:
+        lessons_retime(first=today, last=last, school=school)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from zoneinfo import ZoneInfo
 
@@ -22,11 +22,11 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Person, SchoolClass
+from core.models import Person, SchoolClass, SchoolSettings
 from core.rules import can
 from tenants.models import School
+from timetable.bell_times import BellTimes, bell_times_for, lowest_grade
 from timetable.models import (
-    Bell,
     Holiday,
     Lesson,
     Substitution,
@@ -159,8 +159,10 @@ def _days_off(holidays: Iterable[Holiday], first: date, last: date) -> dict[date
 
 def _wanted_lessons(version: TimetableVersion, entries: list[TemplateEntry], entry_classes: dict[int, set[int]],
                     grades: dict[int, int], days_off: dict[date, set[int] | None], first: date, last: date,
-                    ) -> dict[tuple[int, date, int], _Wanted]:
-    """(entry, date, lesson number) → what the template asks for on that date."""
+                    class_days: dict[int, int] | None = None) -> dict[tuple[int, date, int], _Wanted]:
+    """(entry, date, lesson number) → what the template asks for on that date. A class
+    working five days (`class_days`) has no lessons on Saturday, like a holiday of its own."""
+    class_days = class_days or {}
     by_weekday: dict[int, list[TemplateEntry]] = defaultdict(list)
     for entry in entries:
         by_weekday[entry.weekday].append(entry)
@@ -175,6 +177,9 @@ def _wanted_lessons(version: TimetableVersion, entries: list[TemplateEntry], ent
             if entry.week_type != WeekType.EVERY and entry.week_type != week:
                 continue
             classes = entry_classes.get(entry.pk, set())
+            if entry.weekday > 5:
+                # Saturday (or Sunday): only the classes whose week is that long.
+                classes = {c for c in classes if entry.weekday <= class_days.get(c, 5)}
             if grades_off:
                 # A stream is held for the classes still at school; skipped when none is.
                 classes = {c for c in classes if grades[c] not in grades_off}
@@ -212,8 +217,12 @@ def lessons_generate(*, actor: Person | None, version: TimetableVersion, starts_
     match its template; idempotent (a second run changes nothing).
 
     Covered: the dates inside the request, the version's validity and its academic year;
-    holidays skip the whole school or the classes of their grades. Lesson times come from the
-    version's bells in the school's time zone (`school`, or the school whose schema we are in).
+    holidays skip the whole school or the classes of their grades; Saturday lessons skip the
+    classes working five days (`SchoolClass.week_days`, else the school's). Lesson times come
+    from the bells in the school's time zone (`school`, or the school whose schema we are in):
+    a short day's schedule on its date, else the most specific of the version's bell
+    schedule uses, else its own (see timetable/bell_times.py; a stream follows its lowest
+    grade). An entry whose lesson numbers its schedule lacks is skipped and reported.
     A lesson the template no longer asks for is deleted only if it holds no data
     (`lesson_data_checks`); otherwise it is kept and reported. A matching lesson whose
     teachers, room, classes, group or times changed is updated in place unless a
@@ -235,29 +244,33 @@ def lessons_generate(*, actor: Person | None, version: TimetableVersion, starts_
         report.starts_on = report.ends_on = None
         return report
 
-    bells: dict[int, tuple[time, time]] = {
-        number: (starts, ends) for number, starts, ends in
-        Bell.objects.filter(schedule_id=version.bell_schedule_id).values_list("number", "starts_at", "ends_at")}
+    entry_classes = _pairs(TemplateEntry.classes.through, "templateentry", "schoolclass",
+                           TemplateEntry.objects.filter(version=version).values("pk"))
+    school_days = SchoolSettings.objects.filter(pk=1).values_list("week_days", flat=True).first() or 5
+    grades: dict[int, int] = {}
+    class_days: dict[int, int] = {}
+    for class_id, grade, week_days in SchoolClass.objects.values_list("pk", "grade", "week_days"):
+        grades[class_id] = grade
+        class_days[class_id] = week_days or school_days
+    # One lookup for the whole run: which schedule (the version's, a weekday's or a grade's,
+    # a short day's) times each lesson — no query per lesson.
+    bell_times = bell_times_for(version, zone=tz, first=first, last=last)
+    entry_grade = {pk: lowest_grade(grades[c] for c in ids if c in grades) for pk, ids in entry_classes.items()}
     entries_by_id = {e.pk: e for e in TemplateEntry.objects.filter(version=version)}
     entries = []
     for entry in entries_by_id.values():
-        last_bell = entry.bell_number + entry.duration - 1
-        if entry.bell_number in bells and last_bell in bells:
+        if bell_times.fits(entry.weekday, entry_grade.get(entry.pk), entry.bell_number, entry.duration):
             entries.append(entry)
         else:
             report.skipped_entries.append(entry)
     entry_teachers = _pairs(TemplateEntry.teachers.through, "templateentry", "person",
                             TemplateEntry.objects.filter(version=version).values("pk"))
-    entry_classes = _pairs(TemplateEntry.classes.through, "templateentry", "schoolclass",
-                           TemplateEntry.objects.filter(version=version).values("pk"))
-    grades = dict(SchoolClass.objects.values_list("pk", "grade"))
     days_off = _days_off(year.holidays.all(), first, last)
-    wanted = _wanted_lessons(version, entries, entry_classes, grades, days_off, first, last)
+    wanted = _wanted_lessons(version, entries, entry_classes, grades, days_off, first, last, class_days)
 
     def times(entry: TemplateEntry, day: date) -> tuple[datetime, datetime]:
-        # Aware in the school's zone; a double lesson runs from its first bell to its last.
-        return (datetime.combine(day, bells[entry.bell_number][0], tzinfo=tz),
-                datetime.combine(day, bells[entry.bell_number + entry.duration - 1][1], tzinfo=tz))
+        # `fits` checked the ordinary schedule above, so a time always exists.
+        return bell_times.times(day, entry_grade.get(entry.pk), entry.bell_number, entry.duration)  # type: ignore[return-value]
 
     # The lessons this run answers for: this version's, plus those whose entry was deleted
     # (entry set to NULL) — extra lessons are the school's own and never touched.
@@ -376,3 +389,50 @@ def _link(*, teachers: list[tuple[int, Iterable[int]]], classes: list[tuple[int,
     class_through.objects.bulk_create(
         [class_through(lesson_id=lesson_id, schoolclass_id=c) for lesson_id, ids in classes for c in ids],
         batch_size=BATCH * 2)
+
+
+def _versions_by_day(first: date, last: date) -> list[TimetableVersion]:
+    return list(TimetableVersion.objects.filter(valid_from__lte=last, valid_to__gte=first).order_by("-valid_from"))
+
+
+def lessons_retime(*, first: date, last: date, school: School | None = None) -> int:
+    """Bring the start and end of every lesson dated `first`..`last` in line with the bells
+    that now apply (a short day added or removed, a bell schedule use changed); nothing else
+    of a lesson changes. A lesson follows the bells of its template entry's version (else of
+    the version valid that day) and of its lowest grade. Returns how many lessons moved.
+
+    Runs inside the caller's transaction; a fixed number of queries plus one UPDATE per
+    batch, whatever the number of lessons."""
+    if school is None:
+        from tenants.selectors import current_school
+
+        school = current_school()
+    tz = ZoneInfo(school.timezone)
+    versions = _versions_by_day(first, last)
+    lookups: dict[int | None, BellTimes] = {}
+
+    def lookup(version_id: int | None) -> BellTimes:
+        if version_id not in lookups:
+            version = next((v for v in versions if v.pk == version_id), None)
+            if version is None and version_id is not None:
+                version = TimetableVersion.objects.filter(pk=version_id).first()
+            lookups[version_id] = bell_times_for(version, zone=tz, first=first, last=last)
+        return lookups[version_id]
+
+    def version_on(day: date) -> int | None:
+        return next((v.pk for v in versions if v.valid_from <= day <= v.valid_to), None)
+
+    rows = list(Lesson.objects.filter(date__range=(first, last)).values_list(
+        "pk", "date", "bell_number", "starts_at", "ends_at", "entry__version_id", "entry__duration"))
+    grades: dict[int, list[int]] = defaultdict(list)
+    for lesson_id, grade in Lesson.classes.through.objects.filter(
+            lesson__date__range=(first, last)).values_list("lesson_id", "schoolclass__grade"):
+        grades[lesson_id].append(grade)
+    changed: list[Lesson] = []
+    for lesson_id, day, bell, starts_at, ends_at, version_id, duration in rows:
+        found = lookup(version_id if version_id is not None else version_on(day)).times(
+            day, lowest_grade(grades.get(lesson_id, ())), bell, duration or 1)
+        if found is not None and found != (starts_at, ends_at):
+            changed.append(Lesson(pk=lesson_id, starts_at=found[0], ends_at=found[1]))
+    Lesson.objects.bulk_update(changed, ["starts_at", "ends_at"], batch_size=BATCH)
+    return len(changed)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from core.importing.reader import ImportFileError, table_read
 from core.models import Person, SchoolClass
 from core.rules import can
 from timetable import conflicts as checks
+from timetable.bell_times import BellTimes, bell_times_for, lowest_grade
 from timetable.models import (
     AcademicYear,
     BellSchedule,
@@ -127,8 +129,14 @@ def timetable_version_create(
 
 # ----- entries -----
 
-def _bell_numbers(version: TimetableVersion) -> list[int]:
-    return list(version.bell_schedule.bells.order_by("number").values_list("number", flat=True))
+def _bell_times(version: TimetableVersion) -> BellTimes:
+    # Only which numbers exist matters here, not the clock: any zone, no short days.
+    return bell_times_for(version, zone=ZoneInfo("UTC"), first=date.max, last=date.max)
+
+
+def version_bell_numbers(version: TimetableVersion) -> list[int]:
+    """Every lesson number of any bell schedule the version uses."""
+    return _bell_times(version).numbers()
 
 
 def _check(version: TimetableVersion, touched: set[int]) -> list[checks.Conflict]:
@@ -140,6 +148,12 @@ def _check(version: TimetableVersion, touched: set[int]) -> list[checks.Conflict
     if hard:
         raise TemplateConflictError(hard)
     return mine
+
+
+def template_check(version: TimetableVersion, touched: set[int]) -> list[checks.Conflict]:
+    """The conflicts involving the `touched` entries; raises TemplateConflictError on hard
+    ones (for other writers whose change can create them, e.g. a group's new members)."""
+    return _check(version, touched)
 
 
 def _match_assignment(subject: Subject, teachers: list[Person], classes: list[SchoolClass],
@@ -154,10 +168,15 @@ def _match_assignment(subject: Subject, teachers: list[Person], classes: list[Sc
 
 def _validate_slot(version: TimetableVersion, *, weekday: int, bell_number: int, duration: int, week_type: str,
                    classes: list[SchoolClass], subgroup: Subgroup | None, bells: list[int] | None = None) -> None:
-    bells = bells if bells is not None else _bell_numbers(version)
     if not 1 <= weekday <= 7:
         raise ValidationError(_("No such weekday."), code="weekday")
-    if duration < 1 or bell_number not in bells or bell_number + duration - 1 not in bells:
+    if bells is not None:
+        fits = duration >= 1 and bell_number in bells and bell_number + duration - 1 in bells
+    else:
+        # The schedule of that weekday for these classes (a shift, a weekday variant).
+        fits = duration >= 1 and _bell_times(version).fits(weekday, lowest_grade(c.grade for c in classes),
+                                                           bell_number, duration)
+    if not fits:
         raise ValidationError(_("The bell schedule has no such lesson."), code="bell_number")
     if week_type not in WeekType.values:
         raise ValidationError(_("Unknown week type."), code="week_type")
@@ -200,6 +219,26 @@ def template_entry_set(
     entry.classes.set(classes)
     warnings = _check(version, {entry.pk})
     return entry, warnings, snapshot
+
+
+@transaction.atomic
+def template_entry_move(
+    *, actor: Person | None, entry: TemplateEntry, weekday: int, bell_number: int,
+) -> tuple[TemplateEntry, list[checks.Conflict], Snapshot]:
+    """Move one slot to another day and lesson number, keeping everything else (the
+    editor's drag and drop). Refused like `template_entry_set`: TemplateConflictError on a
+    hard conflict, nothing saved. Returns the entry, its warnings and the undo snapshot."""
+    _require(actor)
+    entry = (TemplateEntry.objects.select_for_update(of=("self",)).select_related("version")
+             .prefetch_related("teachers", "classes").get(pk=entry.pk))
+    _validate_slot(entry.version, weekday=weekday, bell_number=bell_number, duration=entry.duration,
+                   week_type=entry.week_type, classes=list(entry.classes.all()), subgroup=entry.subgroup)
+    if (weekday, bell_number) == (entry.weekday, entry.bell_number):
+        raise ValidationError(_("The lesson is already there."), code="same_slot")
+    snapshot = _snapshot(entry.version, _("Move of a lesson"), [entry])
+    entry.weekday, entry.bell_number = weekday, bell_number
+    entry.save(update_fields=["weekday", "bell_number"])
+    return entry, _check(entry.version, {entry.pk}), snapshot
 
 
 @transaction.atomic
@@ -253,7 +292,7 @@ def template_week_copy(*, actor: Person | None, from_version: TimetableVersion,
     existing = list(TemplateEntry.objects.filter(version=to_version).prefetch_related("teachers", "classes"))
     snapshot = _snapshot(to_version, _("Copy of a week"), existing)
     TemplateEntry.objects.filter(version=to_version).delete()
-    bells = set(_bell_numbers(to_version))
+    bells = set(version_bell_numbers(to_version))
     source = [e for e in TemplateEntry.objects.filter(version=from_version).prefetch_related("teachers", "classes")
               if e.bell_number in bells and e.bell_number + e.duration - 1 in bells]
     copies = TemplateEntry.objects.bulk_create([
@@ -332,7 +371,7 @@ def _lookup_tables(version: TimetableVersion) -> dict[str, Any]:
     return {
         "classes": {_key(c.name).replace(" ", "").replace("-", ""): c for c in SchoolClass.objects.all()},
         "subjects": subjects, "teachers": teachers, "groups": groups,
-        "rooms": {_key(r.name): r for r in Room.objects.all()}, "bells": _bell_numbers(version),
+        "rooms": {_key(r.name): r for r in Room.objects.all()}, "bells": version_bell_numbers(version),
     }
 
 

@@ -4,11 +4,15 @@ import and undo of the last change. Administrators only; everyone else gets 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, time
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +24,7 @@ from core.setup import school_settings
 from core.views.base import require
 from timetable import conflicts as checks
 from timetable import selectors
+from timetable.bell_times import bell_times_for
 from timetable.forms import DateInput
 from timetable.models import (
     BellSchedule,
@@ -158,10 +163,27 @@ def _grid(version: TimetableVersion, entries: list[TemplateEntry], week_days: in
                                      for d in range(1, week_days + 1)]} for bell in bells]
 
 
+@dataclass(frozen=True)
+class GridBell:
+    """A row of the grid: a lesson number and its usual start (None: not in that schedule)."""
+
+    number: int
+    starts_at: time | None
+
+
+def _editor_week_days(classes: list[SchoolClass]) -> int:
+    """The longest week of any class: the slot form offers Saturday when someone works it
+    (a five-day class gets a warning if a lesson is put there)."""
+    school_days = school_settings().week_days
+    return max([c.week_days or school_days for c in classes], default=school_days)
+
+
 def _editor_page(request: HttpRequest, version: TimetableVersion, *, school_class: SchoolClass | None = None,
                  teacher: Person | None = None) -> HttpResponse:
-    week_days = school_settings().week_days
-    bells = list(version.bell_schedule.bells.order_by("number"))
+    classes = list(SchoolClass.objects.order_by("grade", "letter"))
+    times = bell_times_for(version, zone=ZoneInfo(request.tenant.timezone), first=date.max, last=date.max)
+    usual = times.bells(times.usual_schedule(school_class.grade if school_class else None))
+    bells = [GridBell(n, usual[n][0] if n in usual else None) for n in times.numbers()]
     entries = checks.version_entries(version)
     slots = [checks.slot_of(e) for e in entries]
     facts = checks.version_facts(entries)
@@ -170,21 +192,24 @@ def _editor_page(request: HttpRequest, version: TimetableVersion, *, school_clas
     if school_class is not None:
         mine = [e for e in entries if any(c.pk == school_class.pk for c in e.classes.all())]
         hours = [r for r in checks.hours_table(slots, facts) if r.assignment.class_id == school_class.pk]
+        week_days = school_class.week_days or school_settings().week_days
     else:
         mine = [e for e in entries if any(t.pk == teacher.pk for t in e.teachers.all())]
         hours = [r for r in checks.hours_table(slots, facts) if r.assignment.teacher_id == teacher.pk]
+        week_days = _editor_week_days(classes)
+    # A lesson already put on a day the class does not work still shows (with its warning).
+    week_days = max([week_days, *(e.weekday for e in mine)])
     hours_rows = [{"row": r, "subject": facts.subjects.get(r.assignment.subject_id, ""),
                    "class_name": facts.classes.get(r.assignment.class_id, ""),
                    "group": facts.groups[r.assignment.subgroup_id].name if r.assignment.subgroup_id else "",
                    "teacher": facts.people.get(r.assignment.teacher_id, "")} for r in hours]
-    classes = list(SchoolClass.objects.order_by("grade", "letter"))
     snapshot = request.session.get(UNDO_KEY, {}).get(str(version.pk))
     return render(request, "timetable/editor/grid.html", {
         "version": version, "school_class": school_class, "teacher": teacher, "classes": classes,
         "teachers": list(selectors.teachers()), "rows": _grid(version, mine, week_days, bells, by_entry),
         "days": [(d, DAY_SHORT[d - 1], checks.day_name(d)) for d in range(1, week_days + 1)],
         "conflicts": found, "hard_count": sum(c.is_hard for c in found), "hours_rows": hours_rows,
-        "undo": snapshot, "path": request.path,
+        "undo": snapshot, "path": request.path, "week_days": week_days,
     })
 
 
@@ -269,7 +294,7 @@ def entry_form(request: HttpRequest, version_id: int, entry_id: int | None = Non
         str(params.get("class", "")).isdigit() else None
     if school_class is None and entry is not None:
         school_class = next(iter(entry.classes.all()), None)
-    bells = list(version.bell_schedule.bells.order_by("number").values_list("number", flat=True))
+    bells = services.version_bell_numbers(version)
     if entry is not None:
         teachers = list(entry.teachers.all())
         initial = {"subject": entry.subject_id, "room": entry.room_id, "subgroup": entry.subgroup_id,
@@ -282,7 +307,8 @@ def entry_form(request: HttpRequest, version_id: int, entry_id: int | None = Non
                    "classes": [school_class.pk] if school_class else [], "teacher": params.get("teacher"),
                    "week_type": WeekType.EVERY, "duration": 1}
     form = EntryForm(request.POST if request.method == "POST" else None, initial=initial, version=version,
-                     week_days=school_settings().week_days, bells=bells, school_class=school_class)
+                     week_days=_editor_week_days(list(SchoolClass.objects.all())), bells=bells,
+                     school_class=school_class)
     fallback = (reverse("timetable:editor_class", args=[version.pk, school_class.pk]) if school_class
                 else reverse("timetable:editor_version", args=[version.pk]))
     back = _safe_next(request, fallback)
@@ -339,6 +365,49 @@ def entry_delete(request: HttpRequest, version_id: int, entry_id: int) -> HttpRe
         response = HttpResponse(status=204)
         response["HX-Redirect"] = back
         return response
+    return redirect(back)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require("school.manage")
+def entry_move(request: HttpRequest, version_id: int, entry_id: int) -> HttpResponse:
+    """Move a lesson to another cell (the grid's drag and drop; a plain form works too):
+    POST weekday and bell_number. Refused with the same conflict messages as the slot form.
+    Answers JSON to a script (200 moved, 409 conflict, 400 bad cell), else redirects."""
+    version = _version(version_id)
+    entry = TemplateEntry.objects.filter(pk=entry_id, version=version).first()
+    if entry is None:
+        raise NotFoundForActor
+    if (refusal := _post_only(request)) is not None:
+        return refusal
+    back = _safe_next(request, reverse("timetable:editor_version", args=[version.pk]))
+    errors: list[str] = []
+    conflict_ids: list[int] = []
+    status = 200
+    try:
+        weekday, bell_number = int(request.POST.get("weekday", "")), int(request.POST.get("bell_number", ""))
+        _entry, warnings, snapshot = services.template_entry_move(actor=request.person, entry=entry,
+                                                                  weekday=weekday, bell_number=bell_number)
+    except services.TemplateConflictError as exc:
+        status = 409
+        errors = [_("Not moved: the lesson would clash with other lessons."), *(c.message for c in exc.conflicts)]
+        conflict_ids = sorted({i for c in exc.conflicts for i in c.entry_ids} - {entry.pk})
+    except ValidationError as exc:
+        status, errors = 400, [_("Not moved:"), *exc.messages]
+    except ValueError:
+        status, errors = 400, [_("Not moved: choose a day and a lesson number.")]
+    else:
+        _remember(request, snapshot)
+        messages.success(request, _("The lesson is moved."))
+        _warn(request, warnings)
+    if _wants_json(request):
+        return JsonResponse({"ok": status == 200, "errors": errors, "conflict_entry_ids": conflict_ids},
+                            status=status)
+    for error in errors:
+        messages.error(request, error)
     return redirect(back)
 
 

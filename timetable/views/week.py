@@ -50,11 +50,20 @@ def _week_links(request: HttpRequest, week: sel.Week, print_params: dict | None)
     return links
 
 
+def _week(request: HttpRequest, lessons: list, monday: date, *, children: dict[int, Person] | None = None,
+          classes: tuple = ()) -> sel.Week:
+    """The week with Saturday shown only when a shown class works it, and its short days."""
+    shown = sel.shown_classes(lessons, classes)
+    week_days = sel.week_days_for(shown.values(), _week_days())
+    short_days = sel.short_days_for(monday, monday + timedelta(days=6), {c.grade for c in shown.values()})
+    return sel.week_of(lessons, monday, zone=_zone(request), week_days=week_days, children=children,
+                       short_days=short_days)
+
+
 def _render_week(request: HttpRequest, *, title: str, lessons: list, monday: date, mode: str,
                  children: dict[int, Person] | None = None, print_params: dict | None = None,
-                 template: str = "timetable/week/week.html", **extra) -> HttpResponse:
-    zone = _zone(request)
-    week = sel.week_of(lessons, monday, zone=zone, week_days=_week_days(), children=children)
+                 template: str = "timetable/week/week.html", classes: tuple = (), **extra) -> HttpResponse:
+    week = _week(request, lessons, monday, children=children, classes=classes)
     context = {"title": title, "week": week, "mode": mode, "links": _week_links(request, week, print_params),
                "zone_name": request.tenant.timezone,
                "can_substitute": can_lesson(request.person, "timetable.substitute"), **extra}
@@ -115,7 +124,7 @@ def class_week(request: HttpRequest, class_id: int) -> HttpResponse:
         only_for = ([person.pk] if person.has_role("student") else []) + sorted(person.children_ids)
     lessons = sel.lessons_for_class(school_class, monday, monday + timedelta(days=6), only_for_students=only_for)
     return _render_week(request, title=_("Class %(name)s") % {"name": school_class.name}, lessons=lessons,
-                        monday=monday, mode="class", subject_of_page=school_class)
+                        monday=monday, mode="class", subject_of_page=school_class, classes=(school_class,))
 
 
 @require_GET
@@ -164,7 +173,7 @@ def print_week(request: HttpRequest) -> HttpResponse:
             "student", {}
     else:
         title, lessons, mode, children = _own_week(person, request.GET.get("view"), monday, end)
-    week = sel.week_of(lessons, monday, zone=_zone(request), week_days=_week_days(), children=children)
+    week = _week(request, lessons, monday, children=children)
     numbers = sorted({row.lesson.bell_number for day in week.days for row in day.rows})
     grid = [(n, [[row for row in day.rows if row.lesson.bell_number == n] for day in week.days]) for n in numbers]
     return render(request, "timetable/week/print.html",
