@@ -135,7 +135,7 @@ def _plan_seed(five_a: SchoolClass, subject: Subject | None, topics: list[tuple[
     PlanTopic.objects.bulk_create(rows)
 
 
-def demo_planning_seed(school) -> None:
+def demo_planning_seed(school, number: int = 0) -> None:
     """5А's plans, the library and teacher@'s templates in `school` (both demo schools)."""
     with schema_context(school.schema_name), transaction.atomic():
         five_a = SchoolClass.objects.filter(grade=5, letter="А").select_related("class_teacher").first()

@@ -13,6 +13,9 @@ from django_tenants.utils import schema_context
 from accounts.models import Account
 from core.demo import demo_people_seed
 from core.models import Person
+from gradebook.demo import demo_gradebook_seed
+from gradebook.demo_homework import demo_homework_seed
+from gradebook.demo_planning import demo_planning_seed
 from tenants.models import Coordinator, Municipality, Region, School
 from tenants.services import portal_ensure, school_create
 from timetable.demo import demo_calendar_seed, demo_timetable_seed
@@ -51,7 +54,8 @@ SCHOOL_LOGINS = [
 ]
 
 # Run inside each new demo school's schema, in order; later capabilities add theirs.
-SCHOOL_SEEDERS = [demo_calendar_seed, demo_timetable_seed, demo_substitution_seed]
+SCHOOL_SEEDERS = [demo_calendar_seed, demo_timetable_seed, demo_substitution_seed,
+                  demo_gradebook_seed, demo_homework_seed, demo_planning_seed]
 
 
 def _account(email: str, password_hash: str, last: str, first: str, middle: str) -> Account:
