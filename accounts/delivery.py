@@ -301,6 +301,12 @@ def notifications_of(account_id: int, *, limit: int = 100) -> list[Notification]
                 .order_by("-created_at", "-pk")[:limit])
 
 
+def notifications_unread(account_id: int, *, school_id: int, limit: int = 5) -> list[Notification]:
+    """The account's newest unread notifications from one school (a home page's short list)."""
+    return list(Notification.objects.filter(account_id=account_id, school_id=school_id, read_at__isnull=True)
+                .order_by("-created_at", "-pk")[:limit])
+
+
 def notifications_read(*, account_id: int, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the account's notifications read: some, or all when no ids are given. Ids of
     other accounts' notifications are ignored, not reported (nothing to leak)."""

@@ -51,19 +51,36 @@ def _items(request: HttpRequest) -> list:
     return items
 
 
-def _page(request: HttpRequest, form: PreferenceForm, status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, form: PreferenceForm, status: int = 200, *, read_on_open: bool = False) -> HttpResponse:
+    """The inbox. With `read_on_open`, this school's unread rows count as read once shown:
+    they still render highlighted as new (the rows were read before marking), and the
+    header's bell, counted while rendering, already shows them read."""
     items = _items(request)
+    tenant = getattr(request, "tenant", None)
+    opened: set[int] = set()
+    if read_on_open and tenant is not None and not tenant.is_portal:
+        # By id, not "all of this school": one that arrives while the page renders stays unread.
+        opened = {n.pk for n in items if n.read_at is None and n.school_id == tenant.pk}
+        if opened:
+            delivery.notifications_read(account_id=request.user.pk, notification_ids=opened)
+    for n in items:
+        n.is_new = n.read_at is None
+        n.left_unread = n.is_new and n.pk not in opened
     return render(request, "accounts/notifications.html", {
-        "items": items, "unread_count": sum(1 for n in items if n.read_at is None), "form": form,
+        "items": items, "unread_count": sum(1 for n in items if n.is_new),
+        "left_unread": sum(1 for n in items if n.left_unread), "form": form,
         "has_phone": bool(request.user.phone), "has_email": bool(request.user.email),
     }, status=status)
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    """The one inbox (the header's bell opens it): opening it on a school's address reads
+    that school's notifications; other schools' rows stay unread until read there or here."""
     preference = delivery.preference_of(request.user)
     form = PreferenceForm(initial={"email": preference.email, "sms": preference.sms, "muted": preference.muted})
-    return _page(request, form)
+    # htmx's row swap after "Mark as read" comes back here: it shows one row, so it reads nothing else.
+    return _page(request, form, read_on_open=not request.headers.get("HX-Request"))
 
 
 @login_required

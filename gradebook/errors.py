@@ -20,6 +20,7 @@ BAD_ROW = "bad_row"
 IN_USE = "in_use"  # deleting a scale, work type or code that marks/works/attendance use
 DUPLICATE = "duplicate"  # a name or code the school already has
 BAD_VALUE = "bad_value"  # a setting out of its range, a scale that cannot work
+TOO_LONG = "too_long"  # a text longer than its field (a lesson's topic)
 
 
 class GradebookError(Exception):

@@ -1,6 +1,6 @@
 """Reads of the substitutions pages: an absence's lessons with suggested substitutes, the
-list of changes, the report for payroll, the notification inbox. Each runs a constant
-number of queries, however many lessons, teachers and changes there are."""
+list of changes, the report for payroll. Each runs a constant number of queries, however
+many lessons, teachers and changes there are."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import Notification
 from core.models import Person, SchoolClass
 from tenants.choices import Role
 from timetable.models import Lesson, Substitution, TeacherAbsence, TeachingAssignment
@@ -171,11 +170,4 @@ def substitution_report(starts_on: date, ends_on: date) -> SubstitutionReport:
         row.lines.sort(key=lambda line: (line[0].date, line[0].bell_number))
     return SubstitutionReport(starts_on=starts_on, ends_on=ends_on, rows=ordered,
                               covered_total=len(covered), cancelled_total=len(cancelled))
-
-
-# ---- the inbox -------------------------------------------------------------------------
-
-def notifications_for(account_id: int, school_id: int, limit: int = 100) -> list[Notification]:
-    return list(Notification.objects.filter(account_id=account_id, school_id=school_id)
-                .order_by("-created_at", "-pk")[:limit])
 

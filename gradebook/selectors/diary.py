@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from core.errors import NotFoundForActor
@@ -449,6 +449,24 @@ def diary_marks(student: Person, *, period_id: int | None = None, now: datetime 
         scale=scale_for_class(school_class) if school_class is not None else None,
         rating=rating,
     )
+
+
+# --- The newest marks (home pages) ---------------------------------------------------------------
+
+
+def latest_marks(student_ids: Sequence[int], *, per_student: int = 5) -> dict[int, list[Mark]]:
+    """{student id: their newest marks, latest given first} — at most `per_student` each,
+    for all the students in one query (a window numbers each student's marks)."""
+    ids = list(student_ids)
+    if not ids:
+        return {}
+    nth = Window(RowNumber(), partition_by=[F("student_id")], order_by=[F("created_at").desc(), F("pk").desc()])
+    rows = (Mark.objects.filter(student_id__in=ids).annotate(nth=nth).filter(nth__lte=per_student)
+            .select_related("work__subject", "work__work_type").order_by("student_id", "nth"))
+    result: dict[int, list[Mark]] = {student_id: [] for student_id in ids}
+    for mark in rows:
+        result[mark.student_id].append(mark)
+    return result
 
 
 # --- A work's mark distribution --------------------------------------------------------------

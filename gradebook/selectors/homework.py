@@ -93,6 +93,14 @@ def homework_given(actor: Person) -> QuerySet[Homework]:
     return _with_counts(Homework.objects.filter(_teacher_scope(actor))).order_by("-due_date", "-pk")
 
 
+def homework_to_check_count(actor: Person) -> int:
+    """How many students' hand-ins wait for the teacher: submitted items of the homework
+    the teacher's list shows (its «to check» counts, summed). One COUNT."""
+    if not actor.is_staff_member:
+        return 0
+    return HomeworkStudent.objects.filter(status=Status.SUBMITTED, homework__in=visible_to_teacher(actor)).count()
+
+
 @dataclass(frozen=True)
 class ArchiveFilter:
     class_id: int | None = None

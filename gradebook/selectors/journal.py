@@ -101,6 +101,14 @@ def journal_index(actor: Person, *, today: date, class_id: int | None = None) ->
                         chosen_class=chosen, class_subjects=class_subjects)
 
 
+def class_journal_subjects(actor: Person, school_class: SchoolClass) -> list[Subject]:
+    """The subjects of a class's journal, for links from the class page: every subject
+    taught in the class (one query) for staff who may read its journal, none for others."""
+    if not actor.is_staff_member or not can_journal(actor, "journal.view_class", school_class):
+        return []
+    return list(Subject.objects.filter(assignments__school_class=school_class).distinct().order_by("name"))
+
+
 # --- Permission-checked fetches -----------------------------------------------------------
 
 

@@ -17,33 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import NotFoundForActor
-from core.models import Person
 from gradebook.errors import EditConflict, GradebookError
 from gradebook.models import LessonTemplate, Work, WorkType
 from gradebook.selectors.journal import LessonSheet, lesson_get_for_journal, lesson_sheet
+from gradebook.services.lessons import lesson_describe
 from gradebook.services.marks import LessonEntriesError, lesson_marks_write, work_create, work_delete
 from gradebook.services.planning import lesson_template_create
 from gradebook.views.journal import conflict_text, forbid_unless, js_texts
-from timetable.models import Lesson
-
-TOPIC_MAX = 500
-
-
-# A lesson's topic and description are the journal's own fields on the timetable's lesson.
-# TODO(lead): move to a gradebook service module (e.g. gradebook/services/lessons.py); it
-# lives here only because this helper owns no service file.
-@transaction.atomic
-def lesson_describe(actor: Person, *, lesson: Lesson, topic: str, description: str) -> Lesson:
-    """Set a lesson's topic and description (its teacher, substitute or the administration)."""
-    if not lesson_get_for_journal(actor, lesson.pk)[1]:
-        raise GradebookError("forbidden", _("Only the lesson's teacher or the administration may change it."))
-    topic = " ".join(topic.split())
-    if len(topic) > TOPIC_MAX:
-        raise GradebookError("too_long", _("The topic is too long (at most %(n)s characters).") % {"n": TOPIC_MAX},
-                             field="topic")
-    Lesson.objects.filter(pk=lesson.pk).update(topic=topic, description=description.strip())
-    lesson.topic, lesson.description = topic, description.strip()
-    return lesson
 
 
 def _cell_entries(request: HttpRequest, sheet: LessonSheet) -> tuple[list[dict], dict[str, str]]:

@@ -170,6 +170,27 @@ def test_the_inbox_shows_only_my_notifications_from_every_school(school1, school
     assert client_for("parta.localhost", multi).get("/accounts/notifications/").status_code == 200
 
 
+def test_opening_the_inbox_reads_this_schools_notifications_only(school1, school2, multi):
+    here = _make(multi, school1.school, "Из первой школы")
+    there = _make(multi, school2.school, "Из второй школы")
+    client = client_for(school1.host, multi)
+    # The portal has no "this school": opening the inbox there reads nothing.
+    client_for("parta.localhost", multi).get("/accounts/notifications/")
+    assert Notification.objects.filter(pk__in=[here.pk, there.pk], read_at__isnull=True).count() == 2
+    # htmx's row swap after "Mark as read" reads nothing else either.
+    client.get("/accounts/notifications/", HTTP_HX_REQUEST="true")
+    assert Notification.objects.filter(pk__in=[here.pk, there.pk], read_at__isnull=True).count() == 2
+    page = client.get("/accounts/notifications/")
+    text = page.content.decode()
+    # Both shown as new this once; this school's is read now and has no "Mark as read" left.
+    assert text.count("subs-unread") == 2 and page.context["left_unread"] == 1
+    assert page.context["unread_notifications"] == 0  # the bell, counted while rendering
+    here.refresh_from_db(), there.refresh_from_db()
+    assert here.read_at is not None and there.read_at is None
+    assert f'name="notification" value="{there.pk}"' in text and f'value="{here.pk}"' not in text
+    assert client.get("/accounts/notifications/").content.decode().count("subs-unread") == 1
+
+
 def test_marking_read_one_or_all_and_never_someone_elses(school1):
     one = _make(school1.parent, school1.school, "один")
     two = _make(school1.parent, school1.school, "два")

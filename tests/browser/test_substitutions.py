@@ -107,7 +107,7 @@ def test_deputy_covers_an_absence_and_the_student_sees_it(browser, page, live_ur
     lesson.scroll_into_view_if_needed()
     shot(spage, "substitutions-5-student-week")
     bell.click()
-    spage.wait_for_url(f"{base}/notifications/")
+    spage.wait_for_url(f"{base}/accounts/notifications/")
     assert spage.get_by_test_id("inbox").locator("li.subs-unread").count() >= 1
     shot(spage, "substitutions-6-student-inbox")
     student.close()

@@ -246,14 +246,21 @@ def test_the_inbox_lists_and_reads_and_the_header_counts(school1, world, admin, 
     with django_capture_on_commit_callbacks(execute=True):
         services.lesson_cancel(actor=admin, lesson=world.l1)
     client = client_for(school1.host, school1.student)
-    assert client.get("/").context["unread_notifications"] == 1
-    response = client.get("/notifications/")
+    home = client.get("/")
+    assert home.context["unread_notifications"] == 1
+    assert 'href="/accounts/notifications/"' in home.content.decode()  # the bell opens the one inbox
+    # The timetable's old address stays valid: a permanent redirect to the inbox.
+    old = client.get("/notifications/")
+    assert old.status_code == 301 and old["Location"] == "/accounts/notifications/"
+    response = client.get("/accounts/notifications/")
     assert response.status_code == 200
-    assert [n.title for n in response.context["items"]] and len(response.context["unread_ids"]) == 1
+    assert [n.title for n in response.context["items"]] and response.context["unread_count"] == 1
+    assert response.content.decode().count("subs-unread") == 1  # shown as new this once
     assert response.context["unread_notifications"] == 0  # opening the inbox reads it
     assert not Notification.objects.filter(account=school1.student, read_at__isnull=True).exists()
+    assert client.get("/accounts/notifications/").context["unread_count"] == 0
     # Nobody else's notifications: the teacher of another class has none.
-    assert client_for(school1.host, school1.teacher).get("/notifications/").context["items"] == []
+    assert client_for(school1.host, school1.teacher).get("/accounts/notifications/").context["items"] == []
 
 
 # ---- the report ---------------------------------------------------------------------------

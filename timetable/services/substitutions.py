@@ -21,7 +21,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.delivery import notify
-from accounts.models import Notification
 from core.models import Enrollment, Guardianship, Person, SchoolClass
 from tenants.choices import Role
 from tenants.selectors import current_school
@@ -367,11 +366,3 @@ def absence_substitutions_apply(*, actor: Person | None, absence: TeacherAbsence
             changes.append(_replace_teacher(actor=actor, lesson=lessons[pk], substitute=substitute, reason=reason,
                                             absence=absence, replaced=absence.teacher))
     return changes
-
-
-# ---- the inbox -------------------------------------------------------------------------
-
-def notifications_mark_read(*, account_id: int, school_id: int) -> int:
-    """Mark the account's notifications of one school as read (the inbox was opened)."""
-    return (Notification.objects.filter(account_id=account_id, school_id=school_id, read_at__isnull=True)
-            .update(read_at=timezone.now()))

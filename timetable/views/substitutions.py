@@ -1,5 +1,6 @@
-"""Substitution pages of the administration (changes, absences, the report) and every
-member's notification inbox. Thin: forms check input, services change, selectors read."""
+"""Substitution pages of the administration: changes, absences, the report (the inbox is
+the notification centre's, accounts/views_notifications.py). Thin: forms check input,
+services change, selectors read."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -293,18 +293,3 @@ def _report_xlsx(data: selectors_substitutions.SubstitutionReport) -> HttpRespon
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="substitutions-{data.starts_on}-{data.ends_on}.xlsx"'
     return response
-
-
-# ---- the inbox ---------------------------------------------------------------------------
-
-def notifications(request: HttpRequest) -> HttpResponse:
-    """The signed-in account's notifications from this school; opening the page reads them."""
-    if request.person is None:
-        raise NotFoundForActor
-    items = selectors_substitutions.notifications_for(request.user.pk, request.tenant.pk)
-    unread_ids = {n.pk for n in items if n.read_at is None}
-    if unread_ids:
-        services.notifications_mark_read(account_id=request.user.pk, school_id=request.tenant.pk)
-    return render(request, "timetable/substitutions/notifications.html", {
-        "items": items, "unread_ids": unread_ids, "timetable_url": reverse("timetable:home"),
-    })
