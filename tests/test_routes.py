@@ -12,8 +12,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.conftest import client_for
 
 # Routes that are public on purpose: sign-in pages, language switch, the API's schema/docs,
-# and calendar feeds (the secret token in the URL is the credential; unknown tokens get 404).
-PUBLIC_PREFIXES = ("accounts/", "i18n/", "api/schema/", "api/docs/", "api/redoc/", "timetable/feed/<")
+# calendar feeds (the secret token in the URL is the credential; unknown tokens get 404),
+# and the favicon (a redirect to the static icon).
+PUBLIC_PREFIXES = ("accounts/", "i18n/", "api/schema/", "api/docs/", "api/redoc/", "timetable/feed/<",
+                   "favicon.ico")
 
 
 def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -60,5 +62,20 @@ def test_member_of_another_school_is_refused(route, school1, school2):
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if "<" in r])
 def test_ids_outside_the_school_are_404_even_for_its_administrator(route, school1):
-    response = client_for(school1.host, school1.admin).get(_path(route))
+    client = client_for(school1.host, school1.admin)
+    response = client.get(_path(route))
+    if response.status_code == 405:  # a POST-only action: the id must be refused there
+        response = client.post(_path(route))
     assert response.status_code == 404, route
+
+
+@pytest.mark.parametrize("host", ["parta.localhost", "school1.parta.localhost"])
+def test_favicon_ico_redirects_to_the_svg_icon_for_everyone(host, school1, school2):
+    for account in (None, school1.student, school2.admin):
+        response = client_for(host, account).get("/favicon.ico")
+        assert response.status_code == 301, (host, account)
+        assert response["Location"] == "/static/favicon.svg"
+    icon = client_for(host).get("/static/favicon.svg")
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
+    page = client_for(host, school1.admin).get("/accounts/login/" if host.startswith("parta") else "/")
+    assert '<link rel="icon" href="/static/favicon.svg"' in page.content.decode()
