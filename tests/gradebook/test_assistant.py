@@ -23,6 +23,12 @@ from timetable.models import AcademicYear, Lesson, ReportingPeriod
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    """The reminders are written in the school's language; these tests read the English source."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _empty_inboxes(db):
     Notification.objects.all().delete()
 
@@ -139,3 +145,11 @@ def test_the_task_runs_in_every_school_at_its_local_hour(school1, school2, setti
     for cast in (school1, school2):
         [reminder] = _reminders(cast.teacher.pk)
         assert reminder.school_id == cast.school.pk and "Тестоведение: 1 hand-in to check" in reminder.body
+
+
+def test_the_reminder_is_written_in_russian_by_default(school1, world, settings, django_capture_on_commit_callbacks):
+    settings.LANGUAGE_CODE = "ru"
+    with django_capture_on_commit_callbacks(execute=True):
+        assistant_remind(today=world.day)
+    [reminder] = _reminders(school1.teacher.pk)
+    assert "1-й урок, 5А, Тестоведение: нет темы" in reminder.body, reminder.body
