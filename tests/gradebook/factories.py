@@ -90,6 +90,15 @@ class Journal:
     def work(self, day: date | None = None, **fields) -> Work:
         return work_make(self.school_class, self.subject, day=day or self.day, **fields)
 
+    def newcomer(self, last_name: str = "Новенькая", first_name: str = "Вера") -> Person:
+        """A student just enrolled in the class, with nothing in the journal yet. The demo
+        student and their classmates have a term of marks, attendance, period averages and
+        history from the demo seed: a test that counts a student's rows or checks an
+        average from scratch uses a newcomer."""
+        student = Person.objects.create(last_name=last_name, first_name=first_name, roles=["student"])
+        Enrollment.objects.create(student=student, school_class=self.school_class)
+        return student
+
 
 def journal_build(cast) -> Journal:
     """Call inside the school's schema (`in_school(cast.school)`)."""

@@ -1,6 +1,8 @@
 """The demo journal: realistic figures for the current period, the demo student and class
-with marks this week and last week, history beside every mark, deterministic and idempotent.
-Run inside the test's transaction on school1 (the session seed does not include it)."""
+with marks this week and last week, history beside every mark, no marks in the first grade,
+deterministic and idempotent. Run inside the test's transaction on school1, after clearing
+what the session's seed_demo wrote (the seeder leaves a school with marks alone). The
+history is append-only and cannot be cleared: only its rows written after the clearing count."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 
 from core.models import Enrollment, SchoolClass
 from gradebook.demo import demo_figures, demo_gradebook_seed
@@ -23,25 +25,41 @@ class _Undo(Exception):
     pass
 
 
+def _clear() -> int:
+    """Undo the session's demo journal inside the test's transaction: the marks, works,
+    attendance, period marks and lesson topics the seeder wrote (no other seeder writes
+    them). JournalChange refuses deletion: returns its latest id, after which the rows
+    of this test's seeding come."""
+    for model in (PeriodMark, Mark, Work, Attendance):
+        model.objects.all().delete()
+    Lesson.objects.exclude(topic="").update(topic="")
+    assert not Lesson.objects.exclude(topic="").exists()
+    return JournalChange.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
 def _fingerprint():
-    return sorted(Mark.objects.values_list("work__lesson_id", "work__work_type_id", "student_id", "raw"))
+    return (sorted(Mark.objects.values_list("work__lesson_id", "work__work_type_id", "student_id", "raw")),
+            sorted(Attendance.objects.values_list("lesson_id", "student_id", "code__code")),
+            sorted(Lesson.objects.exclude(topic="").values_list("pk", "topic")))
 
 
 def test_the_demo_journal(school1, in_school, capsys):
     with in_school(school1.school):
-        assert not Mark.objects.exists()
+        before = _clear()
         started = time.perf_counter()
         demo_gradebook_seed(school1.school, 1)
         seconds = time.perf_counter() - started
         with capsys.disabled():
             print(f"\ndemo_gradebook_seed(school1): {seconds:.2f} s, {demo_figures()}")
         figures = demo_figures()
+        changes = JournalChange.objects.filter(pk__gt=before)
         today = local_today(school1.school)
         marks = Mark.objects.select_related("work")
         assert figures["marks"] > 2000 and figures["works"] > 500
         # Every mark and attendance entry has its history row, by the lesson's teacher, at its time.
-        assert figures["changes"] == figures["marks"] + figures["attendance"]
-        change = JournalChange.objects.filter(kind="mark").order_by("pk").first()
+        assert changes.count() == figures["marks"] + figures["attendance"]
+        assert changes.filter(kind="mark").count() == figures["marks"]
+        change = changes.filter(kind="mark").order_by("pk").first()
         mark = Mark.objects.select_related("work__lesson").get(pk=change.object_id)
         assert change.actor_id in set(mark.work.lesson.teachers.values_list("pk", flat=True))
         assert change.at == mark.created_at and mark.created_at >= mark.work.lesson.ends_at
@@ -76,6 +94,11 @@ def test_the_demo_journal(school1, in_school, capsys):
                         .values_list("average", flat=True))
         assert len(set(averages)) > 10
         assert PeriodMark.objects.filter(student=student, kind="period").exclude(proposed="").exists()
+        # The first grade is taught without marks (безотметочное обучение): attendance and topics only.
+        assert not marks.filter(work__school_class__grade=1).exists()
+        assert not Work.objects.filter(school_class__grade=1).exists()
+        assert Attendance.objects.filter(lesson__classes__grade=1).exists()
+        assert Mark.objects.filter(work__school_class__grade=2).exists()
         # Past lessons have topics.
         past = Lesson.objects.filter(date__lt=today, date__gte=monday - timedelta(days=7),
                                      status=Lesson.Status.SCHEDULED)
@@ -90,17 +113,18 @@ def test_the_demo_journal(school1, in_school, capsys):
 
 def test_the_demo_is_deterministic(school1, in_school):
     with in_school(school1.school):
+        before = _clear()
         first = []
 
         def seed_and_undo():
             with transaction.atomic():
                 demo_gradebook_seed(school1.school, 1)
-                first.extend(_fingerprint())
+                first.append(_fingerprint())
                 raise _Undo
 
         with pytest.raises(_Undo):
             seed_and_undo()
-        assert first
-        assert not Mark.objects.exists()
+        assert all(first[0])
+        assert not Mark.objects.exists() and not JournalChange.objects.filter(pk__gt=before).exists()
         demo_gradebook_seed(school1.school, 1)
-        assert _fingerprint() == first
+        assert _fingerprint() == first[0]

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.models import Enrollment
 from gradebook.errors import FORBIDDEN, INVALID_MARK, NOT_A_STUDENT, PERIOD_CLOSED, REASON_REQUIRED, EditConflict
 from gradebook.models import JournalChange, PeriodMark
 from gradebook.services import marks as services
@@ -36,14 +35,16 @@ def test_period_of_a_class_prefers_its_grades_own_period(j):
 
 
 def test_bulk_recompute_in_a_constant_number_of_queries(j):
-    students = list(Enrollment.objects.filter(school_class=j.school_class).order_by("student_id")
-                    .values_list("student", flat=True))[:12]
+    # Newcomers: the demo's students already have a term of marks in the subject.
+    newcomers = [j.newcomer(f"Новичок{index:02d}") for index in range(12)]
+    students = [student.pk for student in newcomers]
+    cached = PeriodMark.objects.filter(subject=j.subject, period=j.period).count()  # the demo's class
     answer, test = j.work(), j.work(kind="Контрольная работа")
-    for index, student_id in enumerate(students):
-        mark_make(answer, j.student.__class__(pk=student_id), "5" if index % 2 else "4")
-        mark_make(test, j.student.__class__(pk=student_id), "3")
+    for index, student in enumerate(newcomers):
+        mark_make(answer, student, "5" if index % 2 else "4")
+        mark_make(test, student, "3")
     excluded = j.work()
-    mark_make(excluded, j.student, "2", excluded=True)
+    mark_make(excluded, newcomers[0], "2", excluded=True)
     with CaptureQueriesContext(connection) as queries:
         services.period_marks_recompute(student_ids=students, subject_id=j.subject.pk, period=j.period)
     assert len([q for q in queries if not q["sql"].startswith("SET ")]) <= 5
@@ -56,34 +57,36 @@ def test_bulk_recompute_in_a_constant_number_of_queries(j):
     PeriodMark.objects.filter(student_id=students[0]).update(average=D(5), proposed="5")
     services.period_marks_recompute(student_ids=students, subject_id=j.subject.pk, period=j.period)
     assert PeriodMark.objects.get(student_id=students[0], subject=j.subject, period=j.period).proposed == "3"
-    assert PeriodMark.objects.filter(subject=j.subject, period=j.period).count() == len(students)
+    assert PeriodMark.objects.filter(subject=j.subject, period=j.period).count() == cached + len(students)
 
 
 def test_pass_fail_marks_do_not_count_in_averages(j):
     from gradebook.models import ClassScale, GradingScale
 
     ClassScale.objects.create(school_class=j.school_class, scale=GradingScale.objects.get(kind="pass_fail"))
+    student = j.newcomer()  # no marks yet this period
     work = services.lesson_work(j.teacher, lesson=j.lesson, school_class=j.school_class)
-    mark = services.mark_set(j.teacher, work=work, student=j.student, raw="зачёт")
+    mark = services.mark_set(j.teacher, work=work, student=student, raw="зачёт")
     assert (mark.raw, mark.numeric) == ("зач", D(1))
-    cache = PeriodMark.objects.get(student=j.student, subject=j.subject, period=j.period)
+    cache = PeriodMark.objects.get(student=student, subject=j.subject, period=j.period)
     assert cache.average is None and cache.proposed == ""
 
 
-def _set(j, actor, raw, **kwargs):
+def _set(j, actor, raw, student=None, **kwargs):
     kwargs.setdefault("kind", "period")
     kwargs.setdefault("period", j.period if kwargs["kind"] == "period" else None)
-    return services.period_mark_set(actor, student=j.student, subject=j.subject, school_class=j.school_class,
-                                    raw=raw, **kwargs)
+    return services.period_mark_set(actor, student=student or j.student, subject=j.subject,
+                                    school_class=j.school_class, raw=raw, **kwargs)
 
 
 def test_the_teacher_confirms_a_period_mark_and_the_annual_proposal_follows(j):
+    student = j.newcomer()  # no marks yet this year (the demo student has a term of them)
     work = services.lesson_work(j.teacher, lesson=j.lesson, school_class=j.school_class)
-    services.mark_set(j.teacher, work=work, student=j.student, raw="4")
-    cache = PeriodMark.objects.get(student=j.student, subject=j.subject, period=j.period)
+    services.mark_set(j.teacher, work=work, student=student, raw="4")
+    cache = PeriodMark.objects.get(student=student, subject=j.subject, period=j.period)
     assert (cache.proposed, cache.raw) == ("4", "")
     # The cell showed the proposal (version 1, no mark yet): confirming it takes that version or none.
-    mark = _set(j, j.teacher, "5", expected_version=cache.version)
+    mark = _set(j, j.teacher, "5", student, expected_version=cache.version)
     assert (mark.raw, mark.numeric, mark.version, mark.proposed, mark.updated_by) == ("5", D(5), 2, "4", j.teacher)
     change = JournalChange.objects.get(kind="period_mark", object_id=mark.pk)
     assert (change.action, change.before, change.after["raw"], change.subject_id) == ("create", {}, "5",
@@ -91,17 +94,17 @@ def test_the_teacher_confirms_a_period_mark_and_the_annual_proposal_follows(j):
     # Another period with a 4: the annual proposal is their average, 4.5 → 5.
     earlier = ReportingPeriod.objects.filter(year=j.period.year, grades=[], ends_on__lt=j.period.starts_on).first()
     if earlier is not None:
-        services.period_mark_set(j.teacher, student=j.student, subject=j.subject, school_class=j.school_class,
+        services.period_mark_set(j.teacher, student=student, subject=j.subject, school_class=j.school_class,
                                  kind="period", period=earlier, raw="4")
-        annual = PeriodMark.objects.get(student=j.student, subject=j.subject, kind="annual")
+        annual = PeriodMark.objects.get(student=student, subject=j.subject, kind="annual")
         assert (annual.average, annual.proposed) == (D("4.50"), "5")
     # The annual mark itself.
-    annual = _set(j, j.teacher, "5", kind="annual",
-                  expected_version=PeriodMark.objects.get(student=j.student, subject=j.subject,
+    annual = _set(j, j.teacher, "5", student, kind="annual",
+                  expected_version=PeriodMark.objects.get(student=student, subject=j.subject,
                                                           kind="annual").version)
     assert annual.raw == "5" and annual.period is None
     # A new mark of the period refreshes the cache without touching the confirmed mark.
-    services.mark_set(j.teacher, work=work, student=j.student, raw="2", expected_version=1)
+    services.mark_set(j.teacher, work=work, student=student, raw="2", expected_version=1)
     mark.refresh_from_db()
     assert (mark.raw, mark.proposed, mark.version) == ("5", "2", 2)
 
