@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.views.favicon import favicon
 from tenants import views as tenant_views
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("", tenant_views.portal_home, name="portal_home"),
     path("accounts/", include("accounts.urls")),
     path("invite/", include("core.urls_portal")),

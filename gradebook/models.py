@@ -82,7 +82,7 @@ class WorkType(models.Model):
     short_name = models.CharField(_("short name"), max_length=12, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=Decimal(1))
     is_default = models.BooleanField(_("default for a lesson"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
 
     class Meta:
         verbose_name = _("work type")
@@ -104,7 +104,7 @@ class AttendanceCode(models.Model):
     name = models.CharField(_("name"), max_length=100)
     is_absence = models.BooleanField(_("the student missed the lesson"), default=True)
     is_excused = models.BooleanField(_("excused"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
 
     class Meta:
         verbose_name = _("attendance code")

@@ -78,7 +78,7 @@ class HomeworkItemSerializer(serializers.Serializer):
 
 class ChangeSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="Why the lesson changed: staff only (empty for students and parents).")
 
 
 class DiaryLessonSerializer(serializers.Serializer):
@@ -176,7 +176,8 @@ class DiaryWeekApi(APIView):
         zone = _zone(request)
         monday = parse_week(request.query_params.get("week"), zone=zone)
         week_days = SchoolSettings.objects.filter(pk=1).values_list("week_days", flat=True).first() or 5
-        week = sel.diary_weeks([student], monday, zone=zone, week_days=week_days)[0]
+        week = sel.diary_weeks([student], monday, zone=zone, week_days=week_days,
+                               show_reasons=request.person.is_staff_member)[0]
         sel.diary_visit_record(viewer=request.person, students=[student])
         return Response(DiaryWeekSerializer(week).data)
 

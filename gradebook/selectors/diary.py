@@ -227,9 +227,12 @@ def _homework_of(student_ids: list[int], lesson_ids: list[int], start: date, end
 
 
 def diary_weeks(students: Sequence[Person], monday: date, *, zone: ZoneInfo, week_days: int = 5,
-                now: datetime | None = None) -> list[DiaryWeek]:
+                now: datetime | None = None, show_reasons: bool = False) -> list[DiaryWeek]:
     """The week of each student (in the given order). One set of queries for all of them:
-    lessons (5), marks, attendance, homework (+ its files), substitutions."""
+    lessons (5), marks, attendance, homework (+ its files), substitutions.
+
+    A change's reason is internal (it is often the absent teacher's illness): families see
+    that a lesson changed, and only staff (`show_reasons`) see why."""
     now = now or timezone.now()
     today = now.astimezone(zone).date()
     sunday = monday + timedelta(days=6)
@@ -246,6 +249,8 @@ def diary_weeks(students: Sequence[Person], monday: date, *, zone: ZoneInfo, wee
     # Newest first: the latest change is the one a family needs to know about.
     for change in Substitution.objects.filter(lesson_id__in=changed_ids).select_related("substitute").order_by(
             "-created_at", "-pk"):
+        if not show_reasons:
+            change.reason = ""  # read-only here: never saved
         changes.setdefault(change.lesson_id, change)
 
     weeks = []

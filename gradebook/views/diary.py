@@ -103,7 +103,8 @@ def index(request: HttpRequest) -> HttpResponse:
         return _no_students(request)
     zone = _zone(request)
     monday = parse_week(request.GET.get("week"), zone=zone)
-    weeks = sel.diary_weeks(students, monday, zone=zone, week_days=_week_days())
+    weeks = sel.diary_weeks(students, monday, zone=zone, week_days=_week_days(),
+                            show_reasons=request.person.is_staff_member)
     sel.diary_visit_record(viewer=request.person, students=students)
     params = {"student": active} if request.GET.get("student") else {}
 

@@ -36,6 +36,7 @@ from timetable.models import Lesson
 from timetable.rules import can_lesson
 
 PAGE_SIZE = 30
+DONE_PAGE_SIZE = 20  # a student's or parent's done homework: pages, so the list stays short on a phone
 
 
 def _today(request: HttpRequest) -> date:
@@ -90,7 +91,7 @@ def _items_index(request: HttpRequest, person: Person, student_ids: list[int], *
                  child: Person | None) -> HttpResponse:
     today = _today(request)
     not_done = sel.items_not_done(student_ids, today=today)
-    done = _page(request, sel.items_done(student_ids))
+    done = _page(request, sel.items_done(student_ids), DONE_PAGE_SIZE)
     query = {"view": "children"} if request.GET.get("view") == "children" else {}
     if child is not None:
         query["child"] = child.pk
@@ -229,13 +230,18 @@ def detail(request: HttpRequest, homework_id: int) -> HttpResponse:
     """Who has done what: each student's status, submissions, files, log, accept / return."""
     homework = sel.homework_get_for(request.person, homework_id)
     items = sel.homework_table(homework)
-    counts = {value: 0 for value in HomeworkStudent.Status.values}
-    for item in items:
-        counts[item.status] += 1
     return render(request, "gradebook/homework/detail.html", {
         "homework": homework, "items": items,
-        "status_counts": [(value, label, counts[value]) for value, label in HomeworkStudent.Status.choices],
+        "status_counts": _status_counts(item.status for item in items),
         "can_edit": sel.can_edit_homework(request.person, homework)})
+
+
+def _status_counts(statuses) -> list[tuple[str, str, int]]:
+    """(status, label, how many students) for the counters above the teacher's table."""
+    counts = dict.fromkeys(HomeworkStudent.Status.values, 0)
+    for status in statuses:
+        counts[status] += 1
+    return [(value, label, counts[value]) for value, label in HomeworkStudent.Status.choices]
 
 
 def _teacher_item(request: HttpRequest, item_id: int) -> HomeworkStudent:
@@ -248,8 +254,11 @@ def _teacher_item(request: HttpRequest, item_id: int) -> HomeworkStudent:
 def _after_check(request: HttpRequest, item_id: int, error: GradebookError | None) -> HttpResponse:
     item = sel.item_get_for(request.person, item_id)
     if _is_htmx(request):
-        return render(request, "gradebook/homework/_row.html", {
-            "item": item, "homework": item.homework, "error": error.message if error else ""})
+        # The row, and the counters above the table out of band (they change with it).
+        statuses = HomeworkStudent.objects.filter(homework_id=item.homework_id).values_list("status", flat=True)
+        return render(request, "gradebook/homework/_row_checked.html", {
+            "item": item, "homework": item.homework, "error": error.message if error else "",
+            "status_counts": _status_counts(statuses), "oob": True})
     if error is not None:
         messages.error(request, error.message)
     else:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django_tenants.utils import schema_context
+from playwright.sync_api import expect
 
 from accounts.models import Account
 from core.models import Enrollment, Person
@@ -97,10 +98,20 @@ def test_student_hands_in_and_the_teacher_accepts_with_a_mark(browser, page, liv
         _sign_in(teacher, base, "teacher@school1.parta.test", f"/homework/{homework_case['homework']}/")
         row = teacher.get_by_test_id(f"hw-table-item-{item}")
         assert "Ответ: поезда встретятся" in row.inner_text()
+
+        def count(status: str):
+            return teacher.get_by_test_id(f"hw-count-{status}").locator(".stat-value")
+
+        expect(count("submitted")).to_have_text("1")
+        expect(count("accepted")).to_have_text("0")
         row.locator(f"#raw-{item}").fill("5")
         row.get_by_test_id(f"hw-accept-{item}").locator("button[type=submit]").click()
         teacher.get_by_test_id(f"hw-mark-{item}").wait_for()
         assert teacher.get_by_test_id(f"hw-mark-{item}").inner_text() == "5"
+        # The counters above the table follow the row (htmx swaps them out of band).
+        expect(count("submitted")).to_have_text("0")
+        expect(count("accepted")).to_have_text("1")
+        assert teacher.locator("#hw-status-counts").count() == 1
         assert "hw-status-accepted" in teacher.get_by_test_id(f"hw-status-{item}").get_attribute("class")
         shot(teacher, "homework-2-teacher-accepted")
     finally:

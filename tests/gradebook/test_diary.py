@@ -17,6 +17,7 @@ from tenants.models import Membership
 from tests.conftest import client_for
 from tests.gradebook.test_diary_world import Diary, account_for, diary_build
 from timetable.models import Lesson, Substitution
+from timetable.services.substitutions import lesson_teacher_replace
 
 
 @pytest.fixture
@@ -59,13 +60,37 @@ def test_week_shows_topic_marks_absence_homework_and_changes(school1, diary: Dia
     assert "Сложение дробей" in html and "Отличный ответ у доски" in html
     assert rows[missed.pk].attendance.code.code == "б" and rows[maths.pk].attendance is None
     assert [h.homework.text for h in rows[maths.pk].homework] == ["№ 245, 247"]
-    assert rows[cancelled.pk].row.is_cancelled and rows[cancelled.pk].change.reason == "Учитель на курсах"
-    assert 'data-testid="cancelled"' in html and "Учитель на курсах" in html
+    # The student sees that the lesson is cancelled, not why (the reason is for staff).
+    assert rows[cancelled.pk].row.is_cancelled and rows[cancelled.pk].change.kind == Substitution.Kind.CANCEL
+    assert 'data-testid="cancelled"' in html and "Учитель на курсах" not in html
     # The free-standing test shows on its own day, flagged important, with its weight.
     thursday = next(d for d in response.context["week"].days if d.date == diary.day(4))
     assert [m.raw for m in thursday.other_marks] == ["4"]
     assert 'data-testid="important"' in html and "Контрольная работа №1" in html
     assert 'data-testid="attendance"' in html and 'data-status="seen"' in html
+
+
+def test_a_changes_reason_shows_to_staff_but_not_to_the_student_or_parent(school1, diary: Diary):
+    """«Болезнь» is the absent teacher's illness: families see the substitute, not why."""
+    SchoolClass.objects.filter(pk=diary.world.own_class.pk).update(class_teacher=diary.world.teacher)
+    replaced = diary.lesson(2, 1)
+    lesson_teacher_replace(actor=diary.director, lesson=replaced, substitute=diary.world.other_teacher,
+                           reason="Болезнь")
+    url = f"/diary/?student={diary.student.pk}&week={diary.world.monday}"
+    api = f"/api/v1/gradebook/diary/{diary.student.pk}/week/?week={diary.world.monday}"
+
+    for account in (school1.student, school1.parent):
+        html = _get(school1, account, url).content.decode()
+        assert 'data-testid="changed"' in html and diary.world.other_teacher.short_name in html
+        assert "Болезнь" not in html, account
+        data = _get(school1, account, api).json()
+        change = next(row["change"] for day in data["days"] for row in day["lessons"] if row["change"])
+        assert change == {"kind": "teacher", "reason": ""}, account
+        assert "Болезнь" not in _get(school1, account, f"/timetable/?week={diary.world.monday}").content.decode()
+
+    for account in (school1.teacher, school1.director):
+        assert "Болезнь" in _get(school1, account, url).content.decode(), account
+        assert "Болезнь" in _get(school1, account, api).content.decode(), account
 
 
 def test_week_marks_today_and_links_to_neighbour_weeks(school1, diary: Diary):

@@ -4,6 +4,7 @@ from a lesson, the administration's archive, downloads — and 404 for everyone 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -74,6 +75,27 @@ def test_the_student_sees_only_their_own_homework_split_into_not_done_and_done(s
     assert student.get("/homework/archive/").status_code == 404
 
 
+def test_done_homework_comes_in_pages_of_20_and_not_done_stays_complete(school1, j: Journal):
+    HomeworkStudent.objects.filter(student=j.student).delete()  # the demo's own homework
+    todo = [give(j, text=f"Не сделано {n}", students=[j.student]) for n in range(3)]
+    done = [give(j, text=f"Сделано {n:02d}", students=[j.student], due_date=j.day - timedelta(days=n))
+            for n in range(25)]
+    HomeworkStudent.objects.filter(homework__in=done).update(status=Status.ACCEPTED)
+    student = client_for(school1.host, school1.student)
+
+    def parts(url: str) -> tuple[str, str]:
+        page = student.get(url).content.decode()
+        return tuple(page.split('data-testid="hw-done"'))
+
+    not_done_part, done_part = parts("/homework/")
+    assert all(f"Не сделано {n}" in not_done_part for n in range(len(todo)))
+    assert done_part.count("Сделано ") == 20 and "Сделано 00" in done_part and "Сделано 20" not in done_part
+    assert 'data-testid="pager"' in done_part and 'href="?page=2#hw-done"' in done_part
+    not_done_part, done_part = parts("/homework/?page=2")
+    assert all(f"Не сделано {n}" in not_done_part for n in range(len(todo)))
+    assert done_part.count("Сделано ") == 5 and "Сделано 24" in done_part
+
+
 def test_the_parent_sees_their_childs_homework_and_nobody_elses(school1, j: Journal):
     homework = give(j, text="Нарисовать карту")
     parent = client_for(school1.host, school1.parent)
@@ -135,6 +157,35 @@ def test_a_bad_mark_or_file_shows_a_clear_error_and_saves_nothing(school1, j: Jo
     back = teacher.post(f"/homework/item/{item.pk}/return/", {"comment": "Допиши вывод"})
     assert back.status_code == 302
     assert item_of(homework, j.student).status == Status.RETURNED
+
+
+def test_accept_and_return_in_place_update_the_counters_too(school1, j: Journal):
+    """The htmx answer carries the status counters out of band, so they are not stale."""
+    homework = give(j, needs_submission=True)
+    mine, theirs = item_of(homework, j.student), item_of(homework, j.classmate)
+    services.submission_create(j.student, item=mine, text="Ответ")
+    services.submission_create(j.classmate, item=theirs, text="Ответ")
+    teacher = client_for(school1.host, school1.teacher)
+
+    def counts(html: str) -> dict[str, int]:
+        return {k: int(v) for k, v in re.findall(
+            r'data-testid="hw-count-(\w+)"><span class="stat-value">(\d+)<', html)}
+
+    page = teacher.get(f"/homework/{homework.pk}/").content.decode()
+    assert 'id="hw-status-counts"' in page and "hx-swap-oob" not in page
+    before = counts(page)
+    assert before["submitted"] == 2 and before["accepted"] == 0
+
+    row = teacher.post(f"/homework/item/{mine.pk}/accept/", {"raw": "5"}, HTTP_HX_REQUEST="true").content.decode()
+    assert row.lstrip().startswith(f'<tbody id="item-{mine.pk}"')
+    oob = row.split("<template>", 1)[1]
+    assert 'id="hw-status-counts"' in oob and 'hx-swap-oob="true"' in oob
+    assert counts(oob) == {**before, "submitted": 1, "accepted": 1}
+
+    row = teacher.post(f"/homework/item/{theirs.pk}/return/", {"comment": "Допиши"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert counts(row.split("<template>", 1)[1]) == {**before, "submitted": 0, "accepted": 1, "returned": 1}
+    assert counts(teacher.get(f"/homework/{homework.pk}/").content.decode()) == counts(row)
 
 
 def test_a_teacher_of_another_class_gets_404(school1, j: Journal):

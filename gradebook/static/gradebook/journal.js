@@ -247,12 +247,15 @@
       editor.className = "jr-editor";
       editor.autocomplete = "off";
       editor.setAttribute("aria-label", (td.parentElement.cells[0].textContent || "") + " — " + (head ? head.title : ""));
-      editor.value = initial !== undefined ? initial : (several ? "" : (attendanceMode ? (td.querySelector("b.jr-a") || {}).textContent || "" : marksText(td)));
-      editor.dataset.original = editor.value;
+      // The cell's value before any typing: a key typed to open the editor is a change.
+      const current = several ? "" : (attendanceMode ? (td.querySelector("b.jr-a") || {}).textContent || "" : marksText(td));
+      editor.value = initial !== undefined ? initial : current;
+      editor.dataset.original = current;
       td.classList.add("jr-editing");
       td.append(editor);
       editor.focus();
       if (initial === undefined) editor.select();
+      else editor.setSelectionRange(editor.value.length, editor.value.length);
       editor.addEventListener("keydown", (event) => {
         const moves = { Enter: [1, 0], ArrowDown: [1, 0], ArrowUp: [-1, 0], Tab: [0, event.shiftKey ? -1 : 1] };
         if (event.key === "Escape") { event.preventDefault(); closeEditor(false); focusCell(td); return; }
@@ -268,10 +271,13 @@
 
     function closeEditor() {
       if (!editor) return;
-      const td = editor.parentElement;
-      editor.remove();
+      // Forget the editor before removing it: removing a focused input fires its blur
+      // handler, which would otherwise commit and remove it a second time (and throw).
+      const closing = editor;
       editor = null;
+      const td = closing.parentElement;
       if (td) td.classList.remove("jr-editing");
+      if (closing.isConnected) closing.remove();
     }
 
     function commit(td) {
