@@ -13,7 +13,9 @@ sends twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -71,6 +73,22 @@ class Message:
 
 # ---- sending ---------------------------------------------------------------------------
 
+_in_app_only: ContextVar[bool] = ContextVar("notifications_in_app_only", default=False)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Notifications made inside this block go to the app only: no e-mail, no SMS. For
+    data that is not news to anyone — the demo seeding, a bulk import — whose messages
+    should be there to read but not land in real (or the console's) mailboxes. Decided
+    when `notify` is called, so it holds whenever the sender's transaction commits."""
+    token = _in_app_only.set(True)
+    try:
+        yield
+    finally:
+        _in_app_only.reset(token)
+
+
 def notify(*, account_ids: Iterable[int], school_id: int | None, kind: str, title: str, body: str = "",
            url: str = "", key: str = "") -> None:
     """One notification per account, written when the current transaction commits."""
@@ -87,12 +105,13 @@ def notify_many(*, school_id: int | None, messages: Sequence[Message]) -> None:
         for m in messages for account_id in sorted(set(m.account_ids))
     ]
     if rows:
-        transaction.on_commit(lambda: _create_and_queue(rows))
+        deliver = not _in_app_only.get()
+        transaction.on_commit(lambda: _create_and_queue(rows, deliver=deliver))
 
 
-def _create_and_queue(rows: list[Notification]) -> None:
+def _create_and_queue(rows: list[Notification], *, deliver: bool = True) -> None:
     created = notifications_create(rows)
-    if created:
+    if created and deliver:
         from accounts.tasks import notifications_deliver_task
 
         notifications_deliver_task.delay(created)
@@ -129,18 +148,17 @@ def preference_of(account: Account) -> NotificationPreference:
 
 
 def _link(notification: Notification) -> str:
+    """The notification's page as a full URL (the public scheme and port: see school_url)."""
     if not notification.url:
         return ""
     if notification.url.startswith(("http://", "https://")):
         return notification.url
     school = notification.school
-    base = school_url(school, path=notification.url) if school else portal_url(path=notification.url)
-    return settings.NOTIFY_URL_SCHEME + base[base.index("://"):]
+    return school_url(school, path=notification.url) if school else portal_url(path=notification.url)
 
 
 def _preferences_link() -> str:
-    base = portal_url(path="/accounts/notifications/")
-    return settings.NOTIFY_URL_SCHEME + base[base.index("://"):]
+    return portal_url(path="/accounts/notifications/")
 
 
 def _footer() -> str:

@@ -69,7 +69,7 @@ def demo_people_seed(*, number: int, accounts: dict[str, Account], multi_role: s
     rng = random.Random(1000 + number)  # noqa: S311 — reproducible demo data, not secrets
     today = timezone.localdate()
 
-    # Staff: administrator, director, two deputies, sixteen teachers.
+    # Staff: administrator, director, two deputies, sixteen teachers (the personas among them).
     staff: list[Person] = []
     specs = [
         ("admin", [Role.ADMIN, Role.DEPUTY], "заместитель директора по ИКТ"),
@@ -78,22 +78,26 @@ def demo_people_seed(*, number: int, accounts: dict[str, Account], multi_role: s
         (None, [Role.DEPUTY], "заместитель директора по ВР"),
         ("teacher", [Role.TEACHER], "учитель русского языка и литературы"),
     ]
+    positions = list(TEACHER_POSITIONS)
     if multi_role == "teacher":
         specs.append(("multi", [Role.TEACHER], "учитель истории и обществознания"))
-    while len(specs) < 20:
-        specs.append((None, [Role.TEACHER], TEACHER_POSITIONS[len(specs) % len(TEACHER_POSITIONS)]))
+        positions.remove("учитель истории и обществознания")  # she is the school's history teacher
+    specs += [(None, [Role.TEACHER], position) for position in positions]
     for key, roles, position in specs:
         names = _names_of(accounts[key]) if key else _random_person(rng, female=rng.random() < 0.8)
         staff.append(Person(**names, roles=roles, position=position, account_id=_id(accounts, key)))
     Person.objects.bulk_create(staff)
-    teachers = [p for p in staff if Role.TEACHER in p.roles]
 
-    classes = [
-        SchoolClass(grade=grade, letter=letter, class_teacher=teachers[i % len(teachers)])
-        for i, (grade, letter) in enumerate(CLASS_LAYOUT)
-    ]
+    # One class each: the demo teacher leads 5А, primary teachers 1А–4А, subject teachers
+    # (never a persona, whose pages stay as the README describes them) the other classes.
+    demo_teacher = next(p for p in staff if p.account_id == accounts["teacher"].pk)
+    primary = [p for p in staff if "начальных классов" in p.position]
+    others = [p for p in staff if Role.TEACHER in p.roles and p.account_id is None and p not in primary]
+    classes = []
+    for grade, letter in CLASS_LAYOUT:
+        teacher = demo_teacher if (grade, letter) == DEMO_CLASS else (primary if grade <= 4 else others).pop(0)
+        classes.append(SchoolClass(grade=grade, letter=letter, class_teacher=teacher))
     demo_index = CLASS_LAYOUT.index(DEMO_CLASS)
-    classes[demo_index].class_teacher = next(p for p in staff if p.account_id == accounts["teacher"].pk)
     SchoolClass.objects.bulk_create(classes)
 
     # Students, 25 a class, with one or two parents; some are siblings sharing parents.

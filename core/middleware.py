@@ -1,5 +1,5 @@
-"""Request plumbing: health probes before any tenant lookup, and the membership check
-that keeps each school's pages to its own members."""
+"""Request plumbing: health probes before any tenant lookup, Russian unless the user chose
+otherwise, and the membership check that keeps each school's pages to its own members."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from core.selectors import person_for_account
 from tenants.selectors import membership_in, memberships_for, school_url
 
 # Pages of a school that an anonymous visitor may open.
-_ANONYMOUS_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/timetable/feed/")
+_ANONYMOUS_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/timetable/feed/", "/favicon.ico")
 _migrations_checked = False
 
 
@@ -27,6 +27,23 @@ def _migrations_applied() -> bool:
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     _migrations_checked = not plan
     return _migrations_checked
+
+
+class RussianByDefaultMiddleware:
+    """Parta speaks Russian unless the user chose otherwise with the language switch.
+
+    Django's LocaleMiddleware (which must come right after this one) takes the language
+    from the switch's cookie, else from the browser's Accept-Language, else LANGUAGE_CODE.
+    A school's staff, pupils and parents use whatever browser they have, often an English
+    one, and the product is Russian by default. So the header is dropped: the cookie
+    (/i18n/setlang/) decides, else settings.LANGUAGE_CODE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
 
 
 class HealthCheckMiddleware:

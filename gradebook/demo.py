@@ -27,6 +27,9 @@ from gradebook.services.period_marks import _recompute, period_pick, periods_all
 from timetable.models import Lesson, ReportingPeriod, Subgroup
 
 DEMO_CLASS = (5, "А")
+# Grades taught without marks (безотметочное обучение): the first grade gets attendance and
+# lesson topics in the demo, never a mark.
+UNMARKED_GRADES = {1}
 
 # A plausible sequence of topics per subject (the middle of the year); lessons take them in turn.
 TOPICS: dict[str, list[str]] = {
@@ -47,8 +50,17 @@ TOPICS: dict[str, list[str]] = {
         "Решение задач на движение", "Периметр и площадь прямоугольника", "Единицы массы", "Контрольная работа",
         "Работа над ошибками"],
     "Алгебра": [
-        "Обыкновенные дроби", "Сложение и вычитание дробей", "Умножение и деление дробей", "Десятичные дроби",
-        "Решение уравнений", "Проценты", "Контрольная работа «Дроби»", "Анализ контрольной работы"],
+        "Одночлены и многочлены", "Формулы сокращённого умножения", "Разложение многочлена на множители",
+        "Линейная функция и её график", "Системы линейных уравнений", "Решение задач с помощью систем уравнений",
+        "Контрольная работа «Многочлены»", "Анализ контрольной работы"],
+    "Вероятность и статистика": [
+        "Представление данных: таблицы и диаграммы", "Среднее арифметическое и медиана", "Случайная изменчивость",
+        "Графы", "Случайные события и их вероятность", "Практическая работа «Анализ данных»"],
+    "Основы безопасности и защиты Родины": [
+        "Безопасность в быту", "Пожарная безопасность", "Безопасность на дорогах", "Первая помощь",
+        "Защита населения в чрезвычайных ситуациях"],
+    "Основы религиозных культур и светской этики": [
+        "Россия — наша Родина", "Культура и мораль", "Добро и зло", "Дружба и взаимопомощь", "Семейные ценности"],
     "Геометрия": [
         "Углы и их измерение", "Треугольники", "Признаки равенства треугольников", "Параллельные прямые",
         "Окружность", "Задачи на построение", "Решение задач"],
@@ -92,6 +104,12 @@ TOPICS: dict[str, list[str]] = {
         "Баскетбол: ведение мяча", "Волейбол: передача мяча"],
     "Финансовая грамотность": [
         "Что такое деньги", "Семейный бюджет", "Доходы и расходы", "Банки и вклады", "Финансовые мошенники"],
+}
+# From the fifth grade on «Математика» is another course than in primary school.
+MIDDLE_TOPICS: dict[str, list[str]] = {
+    "Математика": [
+        "Обыкновенные дроби", "Сложение и вычитание дробей", "Умножение и деление дробей", "Десятичные дроби",
+        "Решение уравнений", "Проценты", "Контрольная работа «Дроби»", "Анализ контрольной работы"],
 }
 GENERIC_TOPICS = ["Изучение нового материала", "Закрепление изученного", "Решение задач", "Повторение"]
 
@@ -187,7 +205,8 @@ def _seed(*, rng: random.Random, zone: ZoneInfo, now: datetime, today: date, sta
         if not class_ids:
             continue
         key = (class_ids[0], lesson.subject_id)
-        names = TOPICS.get(lesson.subject.name, GENERIC_TOPICS)
+        names = ((grades[class_ids[0]] >= 5 and MIDDLE_TOPICS.get(lesson.subject.name))
+                 or TOPICS.get(lesson.subject.name, GENERIC_TOPICS))
         if not lesson.topic:
             topics[lesson.pk] = names[topic_index[key] % len(names)]
         topic_index[key] += 1
@@ -207,7 +226,7 @@ def _seed(*, rng: random.Random, zone: ZoneInfo, now: datetime, today: date, sta
                     attendance.append((entry, lesson))
                 if code not in ("б", "н"):
                     present.append(student_id)
-            if not present:
+            if not present or grades[class_id] in UNMARKED_GRADES:
                 continue
             # A weekly test in two or three subjects: marks for everyone present.
             tested = test_week[(class_id, monday)]

@@ -1,8 +1,10 @@
 """Demo homework: on most lessons of the past two weeks and the coming week, due by the
 class's next lesson in the subject, with realistic tasks and each student's progress
 spread the way a real class looks (most past homework handed in or accepted, some returned,
-upcoming homework mostly just seen). The demo student always has homework due next school
-day that is not done yet and one handed-in work waiting for the teacher.
+upcoming homework mostly just seen). Homework of a lesson still to come is only assigned:
+nobody has seen or handed in what has not been set yet. The demo student always has
+homework due next school day that is not done yet and one handed-in work waiting for the
+teacher. The first grade gets no homework (as in Russian schools).
 
 Deterministic (a seeded random generator, rows in a fixed order) and idempotent (nothing
 happens when the school already has homework); written in bulk, under two seconds a school.
@@ -33,6 +35,7 @@ AHEAD_DAYS = 7
 SHARE_WITH_HOMEWORK = 0.75
 # Subjects where homework is rare in Russian schools: none given in the demo.
 NO_HOMEWORK = {"Физическая культура", "Музыка", "Изобразительное искусство", "Труд (технология)"}
+NO_HOMEWORK_GRADES = {1}
 
 TASKS: dict[str, list[str]] = {
     "Русский язык": ["Упр. {n}, выписать слова с безударной гласной в корне", "§{p}, выучить правило, упр. {n}",
@@ -127,7 +130,8 @@ def demo_homework_seed(school, number: int = 0) -> None:
         lessons = list(
             Lesson.objects.filter(date__gte=today - timedelta(days=PAST_DAYS),
                                   date__lte=today + timedelta(days=AHEAD_DAYS + 14), status=Lesson.Status.SCHEDULED)
-            .exclude(subject__name__in=NO_HOMEWORK).select_related("subject")
+            .exclude(subject__name__in=NO_HOMEWORK).exclude(classes__grade__in=NO_HOMEWORK_GRADES)
+            .select_related("subject")
             .only("id", "date", "bell_number", "starts_at", "ends_at", "subject__name", "subgroup_id")
             .order_by("date", "bell_number", "pk"))
         # Plain pairs from the link tables: cheaper than prefetching thousands of objects.
@@ -165,7 +169,8 @@ def demo_homework_seed(school, number: int = 0) -> None:
                     subject_id=given.subject_id, school_class_id=class_id, subgroup_id=group_id, lesson=given,
                     due_lesson=due, due_date=due.date, text=_task(rng, given.subject.name),
                     needs_submission=rng.random() < 0.35, created_by_id=lesson_teacher.get(given.pk),
-                    created_at=min(given.ends_at, now - timedelta(hours=6))))
+                    # At the end of its lesson; a lesson still to come has it entered ahead.
+                    created_at=given.ends_at if given.ends_at <= now else now - timedelta(hours=6)))
         homework_rows.sort(key=lambda h: (h.due_date, h.school_class_id, h.subject_id, h.lesson.bell_number))
 
         demo_student_id = _demo_student_id()
@@ -189,11 +194,15 @@ def demo_homework_seed(school, number: int = 0) -> None:
             if homework.subgroup_id is not None:
                 audience = [s for s in audience if s in group_students[homework.subgroup_id]]
             past = homework.due_date < today
+            # Set at a lesson that has not ended yet: assigned, nothing more (a pupil may
+            # have looked at today's already).
+            set_yet = homework.lesson.ends_at <= now
             due = homework.due_lesson.starts_at
             for student_id in audience:
-                path = _progress(rng, past=past, needs_submission=homework.needs_submission)
+                path = (_progress(rng, past=past, needs_submission=homework.needs_submission) if set_yet
+                        else [Status.ASSIGNED])
                 if student_id == demo_student_id and homework is next_for_demo:
-                    path = [Status.ASSIGNED, Status.SEEN]
+                    path = [Status.ASSIGNED, Status.SEEN] if homework.lesson.date <= today else [Status.ASSIGNED]
                 elif student_id == demo_student_id and homework is waiting_for_demo:
                     path = [Status.ASSIGNED, Status.SEEN, Status.SUBMITTED]
                 stamps = _timeline(path, given=homework.created_at, due=due, now=now, rng=rng)
@@ -243,7 +252,8 @@ def _copy(model: type[models.Model], columns: list[str], rows: Iterable[list]) -
 
 def _timeline(path: list[str], *, given: datetime, due: datetime, now: datetime, rng: random.Random) -> list[datetime]:
     """Plausible moments for each step: seen the evening after the lesson, handed in before
-    the due lesson, checked the day after (never in the future)."""
+    the due lesson, checked the day after; a step whose moment would still be to come
+    happened at some point between the previous one and now (never in the future)."""
     stamps = [given]
     for status in path[1:]:
         previous = stamps[-1]
@@ -253,6 +263,8 @@ def _timeline(path: list[str], *, given: datetime, due: datetime, now: datetime,
             at = max(previous + timedelta(minutes=20), due - timedelta(hours=rng.randint(10, 30)))
         else:  # the teacher's step
             at = max(previous + timedelta(hours=1), due + timedelta(hours=rng.randint(4, 30)))
+        if at > now:
+            at = previous + (now - previous) * rng.uniform(0.3, 0.9)
         stamps.append(min(at, now - timedelta(minutes=len(path) - len(stamps))))
     return stamps
 

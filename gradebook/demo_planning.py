@@ -106,8 +106,8 @@ TEMPLATES = [
 
 
 def _subject_of(five_a: SchoolClass, *names: str) -> Subject | None:
-    """The first of `names` that 5А is taught (the demo's 5А has «Алгебра», a real school
-    «Математика»)."""
+    """The first of `names` that 5А is taught (the demo's 5А has «Математика»; a school
+    may call the course otherwise)."""
     taught = dict(TeachingAssignment.objects.filter(school_class=five_a, subgroup=None)
                   .values_list("subject__name", "subject_id"))
     for name in names:

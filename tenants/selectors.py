@@ -43,12 +43,16 @@ def school_cache_clear(school: School) -> None:
     caches["public"].delete_many([_host_key(h) for h in hostnames])
 
 
-def _port_suffix(request: HttpRequest | None) -> str:
+def _origin(host: str, request: HttpRequest | None) -> str:
+    """Scheme, host and port: the request's when there is one (the user reached us that
+    way), else the configured public ones (settings.NOTIFY_URL_SCHEME, PUBLIC_PORT) for
+    links that leave the site in e-mails, SMS and tasks."""
     if request is not None:
-        host = request.get_host()
-        return ":" + host.rsplit(":", 1)[1] if ":" in host else ""
-    port = getattr(settings, "PUBLIC_PORT", "")
-    return f":{port}" if port else ""
+        given = request.get_host()
+        port = ":" + given.rsplit(":", 1)[1] if ":" in given else ""
+        return f"{request.scheme}://{host}{port}"
+    port = settings.PUBLIC_PORT
+    return f"{settings.NOTIFY_URL_SCHEME}://{host}{f':{port}' if port else ''}"
 
 
 def school_host(school: School) -> str:
@@ -56,13 +60,11 @@ def school_host(school: School) -> str:
 
 
 def school_url(school: School, *, request: HttpRequest | None = None, path: str = "/") -> str:
-    scheme = request.scheme if request is not None else "http"
-    return f"{scheme}://{school_host(school)}{_port_suffix(request)}{path}"
+    return _origin(school_host(school), request) + path
 
 
 def portal_url(*, request: HttpRequest | None = None, path: str = "/") -> str:
-    scheme = request.scheme if request is not None else "http"
-    return f"{scheme}://{settings.BASE_DOMAIN}{_port_suffix(request)}{path}"
+    return _origin(settings.BASE_DOMAIN, request) + path
 
 
 def memberships_for(account_id: int) -> list[Membership]:

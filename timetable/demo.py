@@ -4,7 +4,6 @@ marked done, as in a school that has been using Parta since September."""
 from __future__ import annotations
 
 import itertools
-import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,19 +30,62 @@ from timetable.models import (
 )
 from timetable.services.lessons import lessons_generate
 
-# Hours a week by grade band (a simplified curriculum): (subject, primary, middle).
-LOAD = [
-    ("Русский язык", 5, 5), ("Литературное чтение", 4, 0), ("Литература", 0, 3), ("Математика", 4, 0),
-    ("Алгебра", 0, 3), ("Геометрия", 0, 2), ("Иностранный язык (английский)", 2, 3), ("Окружающий мир", 2, 0),
-    ("История", 0, 2), ("Обществознание", 0, 1), ("География", 0, 2), ("Биология", 0, 2), ("Физика", 0, 2),
-    ("Химия", 0, 2), ("Информатика", 0, 1), ("Музыка", 1, 1), ("Изобразительное искусство", 1, 1),
-    ("Труд (технология)", 1, 1), ("Физическая культура", 2, 2),
-]
+# Hours a week by grade, after the federal curriculum (ФОП) for a five-day week, simplified:
+# what the demo school teaches. 8А and 9А also have the elective below, together.
+_PRIMARY = [("Русский язык", 5), ("Литературное чтение", 4), ("Математика", 4), ("Окружающий мир", 2),
+            ("Музыка", 1), ("Изобразительное искусство", 1), ("Труд (технология)", 1), ("Физическая культура", 2)]
+_ENGLISH = "Иностранный язык (английский)"
+CURRICULUM: dict[int, list[tuple[str, int]]] = {
+    1: _PRIMARY,  # no foreign language in the first grade
+    2: [*_PRIMARY, (_ENGLISH, 2)],
+    3: [*_PRIMARY, (_ENGLISH, 2)],
+    4: [*_PRIMARY, (_ENGLISH, 2), ("Основы религиозных культур и светской этики", 1)],
+    5: [("Русский язык", 5), ("Литература", 3), (_ENGLISH, 3), ("Математика", 5), ("Информатика", 1),
+        ("История", 2), ("География", 1), ("Биология", 1), ("Музыка", 1), ("Изобразительное искусство", 1),
+        ("Труд (технология)", 2), ("Физическая культура", 3)],
+    6: [("Русский язык", 6), ("Литература", 3), (_ENGLISH, 3), ("Математика", 5), ("Информатика", 1),
+        ("История", 2), ("Обществознание", 1), ("География", 1), ("Биология", 1), ("Музыка", 1),
+        ("Изобразительное искусство", 1), ("Труд (технология)", 2), ("Физическая культура", 2)],
+    7: [("Русский язык", 4), ("Литература", 2), (_ENGLISH, 3), ("Алгебра", 3), ("Геометрия", 2),
+        ("Вероятность и статистика", 1), ("Информатика", 1), ("История", 2), ("Обществознание", 1),
+        ("География", 2), ("Биология", 1), ("Физика", 2), ("Музыка", 1), ("Изобразительное искусство", 1),
+        ("Труд (технология)", 2), ("Физическая культура", 2)],
+    8: [("Русский язык", 3), ("Литература", 2), (_ENGLISH, 3), ("Алгебра", 3), ("Геометрия", 2),
+        ("Вероятность и статистика", 1), ("Информатика", 1), ("История", 2), ("Обществознание", 1),
+        ("География", 2), ("Биология", 2), ("Физика", 2), ("Химия", 2),
+        ("Основы безопасности и защиты Родины", 1), ("Физическая культура", 2)],
+    9: [("Русский язык", 3), ("Литература", 3), (_ENGLISH, 3), ("Алгебра", 3), ("Геометрия", 2),
+        ("Вероятность и статистика", 1), ("Информатика", 1), ("История", 2), ("Обществознание", 1),
+        ("География", 2), ("Биология", 2), ("Физика", 2), ("Химия", 2), ("Физическая культура", 2)],
+}
+# Who teaches a subject: a word of the teacher's position (core.demo_names.TEACHER_POSITIONS).
+# Subjects not listed here are the primary class teacher's own.
+SPECIALTY = {
+    "Русский язык": "русского", "Литература": "литератур", "Математика": "математик", "Алгебра": "математик",
+    "Геометрия": "математик", "Вероятность и статистика": "математик", "Информатика": "информатик",
+    _ENGLISH: "английского", "История": "истории", "Обществознание": "обществознания",
+    "География": "географии", "Биология": "биологии", "Физика": "физики", "Химия": "химии",
+    "Музыка": "музыки", "Изобразительное искусство": "ИЗО", "Труд (технология)": "технологии",
+    "Основы безопасности и защиты Родины": "ОБЗР", "Физическая культура": "физической культуры",
+}
+# Taught in primary school by a specialist too, not by the class teacher.
+PRIMARY_SPECIALISTS = {_ENGLISH, "Музыка", "Физическая культура"}
+# The demo teacher (teacher@, who leads 5А) teaches her subjects in these classes: a full
+# load of Russian and literature (22 hours), the classes the README's journeys open.
+DEMO_TEACHER_CLASSES = ("5А", "5Б", "7А")
+
+
+def curriculum(grade: int) -> list[tuple[str, int]]:
+    return CURRICULUM.get(grade) or CURRICULUM[max(CURRICULUM)]
+
+
+def _family(position: str) -> frozenset[str]:
+    """The subjects a teacher of this position teaches."""
+    return frozenset(subject for subject, word in SPECIALTY.items() if word in position)
 
 
 @transaction.atomic
 def demo_calendar_seed(school, number: int) -> None:
-    rng = random.Random(2000 + number)  # noqa: S311 — reproducible demo data
     starts_on, ends_on = services.school_year_bounds(timezone.localdate())
     services.academic_year_set_up(actor=None, name=f"{starts_on.year}/{ends_on.year}", starts_on=starts_on,
                                   ends_on=ends_on, period_kind="quarter")
@@ -53,26 +95,54 @@ def demo_calendar_seed(school, number: int) -> None:
     services.rooms_add(actor=None, building=main, names=["Спортзал"], capacity=60, kind="gym")
     services.rooms_add(actor=None, building=main, names=["301", "302"], kind="computer", capacity=15)
     services.subjects_add(actor=None, names=services.STANDARD_SUBJECTS)
-
-    subjects = {s.name: s for s in Subject.objects.all()}
-    teachers = list(Person.objects.filter(roles__contains=[Role.TEACHER]).order_by("pk"))
-    assignments = []
-    for school_class in SchoolClass.objects.select_related("class_teacher"):
-        primary = school_class.grade <= 4
-        for name, primary_hours, middle_hours in LOAD:
-            hours = primary_hours if primary else middle_hours
-            if not hours:
-                continue
-            # In primary school the class teacher teaches nearly everything.
-            teacher = (school_class.class_teacher if primary and name not in
-                       ("Иностранный язык (английский)", "Физическая культура", "Музыка") else rng.choice(teachers))
-            assignments.append(TeachingAssignment(teacher=teacher or rng.choice(teachers), subject=subjects[name],
-                                                  school_class=school_class, hours_per_week=Decimal(hours)))
-    TeachingAssignment.objects.bulk_create(assignments, ignore_conflicts=True)
+    _demo_teaching_load()
     SchoolSettings.objects.update_or_create(pk=1, defaults={
         "setup_done": STEP_KEYS, "setup_completed_at": timezone.now(), "phone": "+7 (4842) 00-00-0" + str(number),
         "email": f"school{number}@parta.test",
     })
+
+
+def _demo_teaching_load() -> None:
+    """Every class's curriculum, each subject taught by a teacher of that subject: in
+    primary school the class teacher teaches nearly everything; otherwise one teacher of
+    the subject family per class (Russian and literature, or all of mathematics, go
+    together), the class teacher if they teach it, else the least loaded colleague. The
+    demo teacher has exactly her classes (DEMO_TEACHER_CLASSES). Deterministic."""
+    subjects = {s.name: s for s in Subject.objects.all()}
+    teachers = list(Person.objects.filter(roles__contains=[Role.TEACHER]).order_by("pk"))
+    family = {t.pk: _family(t.position) for t in teachers}
+    classes = list(SchoolClass.objects.select_related("class_teacher").order_by("grade", "letter"))
+    five_a = next((c for c in classes if c.name == "5А"), None)
+    demo_teacher = five_a.class_teacher if five_a and five_a.class_teacher and five_a.class_teacher.account_id else None
+    hours: dict[int, int] = dict.fromkeys(family, 0)
+    assignments = []
+    for school_class in classes:
+        chosen: dict[frozenset[str], Person] = {}  # a family's teacher in this class
+        for name, count in curriculum(school_class.grade):
+            teacher = school_class.class_teacher if school_class.grade <= 4 else None
+            if name in SPECIALTY and (school_class.grade > 4 or name in PRIMARY_SPECIALISTS or teacher is None):
+                candidates = [t for t in teachers if name in family[t.pk]]
+                if demo_teacher is not None and demo_teacher in candidates:
+                    if school_class.name in DEMO_TEACHER_CLASSES:
+                        candidates = [demo_teacher]
+                    elif len(candidates) > 1:
+                        candidates.remove(demo_teacher)
+                known = next((t for f, t in chosen.items() if name in f and t in candidates), None)
+                if known is not None:
+                    teacher = known
+                elif school_class.class_teacher in candidates:
+                    teacher = school_class.class_teacher
+                elif candidates:
+                    teacher = min(candidates, key=lambda t: (hours[t.pk], t.pk))
+                else:
+                    teacher = school_class.class_teacher or min(teachers, key=lambda t: (hours[t.pk], t.pk))
+            if teacher is None:
+                continue
+            chosen.setdefault(family.get(teacher.pk) or frozenset(), teacher)
+            hours[teacher.pk] = hours.get(teacher.pk, 0) + count
+            assignments.append(TeachingAssignment(teacher=teacher, subject=subjects[name], school_class=school_class,
+                                                  hours_per_week=Decimal(count)))
+    TeachingAssignment.objects.bulk_create(assignments, ignore_conflicts=True)
 
 
 # ---- the weekly timetable and a year of lessons ----------------------------------------
@@ -130,32 +200,11 @@ def _demo_holidays(year: AcademicYear) -> None:
     Holiday.objects.bulk_create(rows)
 
 
-def _demo_load_balance(cap: int = 24) -> None:
-    """Hand lessons of overloaded teachers to the least loaded ones. The random load above
-    can give one teacher 40 hours a week, which no timetable can hold (a week has 30 slots).
-    People with a sign-in (the demo personas) keep exactly what they teach."""
-    teachers = list(selectors.teachers().filter(account__isnull=True).order_by("pk"))
-    ids = {t.pk for t in teachers}
-    hours = dict.fromkeys(ids, 0)
-    assignments = list(TeachingAssignment.objects.filter(teacher_id__in=ids, subgroup=None)
-                       .select_related("school_class", "subject").order_by("hours_per_week", "pk"))
-    for assignment in assignments:
-        hours[assignment.teacher_id] += int(assignment.hours_per_week)
-    moved = []
-    for assignment in assignments:
-        donor = assignment.teacher_id
-        # A primary class teacher keeps their own class: that is how primary school works.
-        if hours[donor] <= cap or assignment.school_class.class_teacher_id == donor:
-            continue
-        receiver = min(ids, key=lambda pk: (hours[pk], pk))
-        size = int(assignment.hours_per_week)
-        if hours[receiver] + size > cap:
-            continue
-        hours[donor] -= size
-        hours[receiver] += size
-        assignment.teacher_id = receiver
-        moved.append(assignment)
-    TeachingAssignment.objects.bulk_update(moved, ["teacher"])
+def _day_lengths(lessons: int, most: int) -> dict[int, int]:
+    """Lessons a day for a week of `lessons`: as even as can be, the longer days first
+    (22 lessons: 5, 5, 4, 4, 4), never more than the bells allow."""
+    base, extra = divmod(min(lessons, most * len(DAYS)), len(DAYS))
+    return {day: base + (1 if i < extra else 0) for i, day in enumerate(DAYS)}
 
 
 def _hours(load: list[TeachingAssignment], target: int) -> dict[int, int]:
@@ -183,7 +232,6 @@ def demo_timetable_seed(school, number: int) -> None:
     if year is None or schedule is None or TimetableVersion.objects.filter(year=year).exists():
         return
     _demo_holidays(year)
-    _demo_load_balance()
     building = Building.objects.order_by("pk").first()
     if not Room.objects.filter(name=HALL).exists():
         services.rooms_add(actor=None, building=building, names=[HALL], capacity=120, kind=Room.Kind.HALL)
@@ -210,11 +258,12 @@ def demo_timetable_seed(school, number: int) -> None:
             skip.setdefault(school_class.pk, set()).add(ELECTIVE[0])
     plans = []
     for index, school_class in enumerate(classes):
-        per_day = min(5 if school_class.grade <= 4 else 6, max(bells))
         load = [a for a in TeachingAssignment.objects.filter(school_class=school_class, subgroup=None)
                 .select_related("subject").order_by("subject__name")
                 if a.subject.name not in skip.get(school_class.pk, ())]
-        slots = {(d, b) for d in DAYS for b in range(1, per_day + 1) if week.free(d, b, classes=[school_class.pk])}
+        placed = {(d, b) for d in DAYS for b in bells if not week.free(d, b, classes=[school_class.pk])}
+        lengths = _day_lengths(len(placed) + sum(int(a.hours_per_week) for a in load), max(bells))
+        slots = {(d, b) for d in DAYS for b in range(1, lengths[d] + 1)} - placed
         # Class N of the school has room 101 + N as its own (the demo has 101–112).
         plans.append(_Plan(school_class, load, _hours(load, len(slots)), slots, rooms.get(str(101 + index))))
     _demo_fill(plans, rooms, week)
@@ -250,11 +299,13 @@ def _demo_five_a(five_a: SchoolClass, home: int | None, rooms: dict[str, int], w
     english = load.get("Иностранный язык (английский)")
     if english is None:
         return placed
-    # The second teacher: whoever teaches least so far (ties by id), not the first one.
+    # The second teacher: another teacher of English if there is one, else whoever teaches
+    # least so far (ties by id), never the first one.
     hours = {row["teacher"]: row["total"] for row in
              TeachingAssignment.objects.values("teacher").annotate(total=Sum("hours_per_week"))}
     others = [t for t in selectors.teachers().order_by("pk") if t.pk != english.teacher_id]
-    second = min(others, key=lambda t: (hours.get(t.pk, 0), t.pk))
+    colleagues = [t for t in others if english.subject.name in _family(t.position)]
+    second = min(colleagues or others, key=lambda t: (hours.get(t.pk, 0), t.pk))
     students = list(Person.objects.filter(enrollments__school_class=five_a)
                     .order_by("last_name", "first_name", "pk"))
     half = (len(students) + 1) // 2

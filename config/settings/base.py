@@ -23,6 +23,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.RussianByDefaultMiddleware",  # ignores Accept-Language: see its docstring
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,8 +90,12 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parta <noreply@parta.test>")
 # SMS go through accounts.sms; the console backend prints them (accounts.sms.LocmemBackend in tests).
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
-# Links in e-mails and SMS point at the school's subdomain with this scheme.
+# Links built without a request to copy the origin from (e-mails, SMS, tasks) point at the
+# school's subdomain with this scheme and port (tenants.selectors.school_url): in
+# development the dev server's http://…:PORT (the Makefile exports PORT), in production
+# https on the default port (PORT there is the app server's, behind the proxy).
 NOTIFY_URL_SCHEME = env_str("NOTIFY_URL_SCHEME", "http" if DEBUG else "https")
+PUBLIC_PORT = env_str("PUBLIC_PORT", str(PORT) if DEBUG else "")
 # Local hours (each school's own timezone) at which the assistant and the early warnings run.
 NOTIFY_ASSISTANT_HOUR = env_int("NOTIFY_ASSISTANT_HOUR", 18)
 NOTIFY_WARNINGS_HOUR = env_int("NOTIFY_WARNINGS_HOUR", 19)

@@ -4,9 +4,13 @@ from celery.schedules import crontab
 
 from config.env import env_str
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+_BROKER = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+# Eager tasks run in-process, yet Celery still takes a producer from its pool: with no URL
+# kombu assumes amqp://localhost and logs "No hostname was supplied". The in-memory
+# transport opens nothing and says nothing.
+CELERY_BROKER_URL = _BROKER or "memory://localhost/"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is redelivered; tasks are idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

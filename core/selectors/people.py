@@ -18,7 +18,9 @@ def person_for_account(account_id: int) -> Person | None:
 
 
 def classes_with_counts() -> QuerySet[SchoolClass]:
-    return SchoolClass.objects.select_related("class_teacher").annotate(student_count=Count("enrollments"))
+    # Ordered explicitly: Django drops Meta.ordering from a query with GROUP BY (the count).
+    return (SchoolClass.objects.select_related("class_teacher").annotate(student_count=Count("enrollments"))
+            .order_by("grade", "letter"))
 
 
 def classes_visible_to(person: Person) -> QuerySet[SchoolClass]:

@@ -229,3 +229,49 @@ def test_the_preferences_form_saves_and_refuses_nonsense(school1):
 def test_signing_in_is_required(school1):
     response = client_for(school1.host).get("/accounts/notifications/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_in_app_only_writes_the_notification_and_sends_nothing(school1, send, mailoutbox):
+    Account.objects.filter(pk=school1.parent.pk).update(phone="+79990001122")
+    _prefer(school1.parent, sms=Delivery.INSTANT)
+    with delivery.in_app_only():
+        send(account_ids=[school1.parent.pk], school_id=school1.school.pk, kind=KIND_MARK, title="Тихо")
+    row = Notification.objects.get(account=school1.parent)
+    assert row.title == "Тихо" and row.emailed_at is None and row.texted_at is None
+    assert mailoutbox == [] and sms.outbox == []
+    send(account_ids=[school1.parent.pk], school_id=school1.school.pk, kind=KIND_MARK, title="Громко")
+    assert [m.subject.split(": ", 1)[1] for m in mailoutbox] == ["Громко"] and len(sms.outbox) == 1
+
+
+@pytest.mark.parametrize(("scheme", "port", "origin"), [
+    ("http", "8765", "http://{host}:8765"),  # development: the dev server's port (make run's PORT)
+    ("https", "", "https://{host}"),  # production: https on the default port
+])
+def test_email_links_open_where_the_site_is_served_and_the_footer_is_russian(
+        school1, send, mailoutbox, settings, scheme, port, origin):
+    settings.NOTIFY_URL_SCHEME, settings.PUBLIC_PORT = scheme, port
+    send(account_ids=[school1.parent.pk], school_id=school1.school.pk, kind=KIND_MARK, title="Новая оценка: 5",
+         url="/diary/")
+    body = mailoutbox[0].body
+    assert origin.format(host="school1.parta.localhost") + "/diary/" in body
+    assert "Настройки уведомлений: " + origin.format(host="parta.localhost") + "/accounts/notifications/" in body
+    assert "Notification settings" not in body
+
+
+def test_the_public_port_follows_port_in_development_only():
+    import importlib
+    import os
+    from unittest import mock
+
+    import config.settings.base as base
+
+    try:
+        for debug, port, expected in (("1", "8765", ("http", "8765")), ("0", "8000", ("https", ""))):
+            with mock.patch.dict(os.environ, {"DJANGO_DEBUG": debug, "PORT": port}):
+                for name in ("NOTIFY_URL_SCHEME", "PUBLIC_PORT"):
+                    os.environ.pop(name, None)
+                module = importlib.reload(base)
+                public = (module.NOTIFY_URL_SCHEME, module.PUBLIC_PORT)
+                assert public == expected
+    finally:
+        importlib.reload(base)

@@ -107,3 +107,18 @@ def test_language_switch_to_english_and_back(school1):
     assert "Journal" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
     assert "Журнал" in client.get("/").content.decode()
+
+
+def test_russian_whatever_the_browser_says_unless_the_user_chose_english(school1):
+    """Accept-Language is ignored: an English browser still gets Russian; the language
+    switch's cookie is what turns English on."""
+    english_browser = client_for(school1.host, school1.teacher)
+    english_browser.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
+    body = english_browser.get("/").content.decode()
+    assert "Журнал" in body and '<html lang="ru"' in body
+    english_browser.cookies["django_language"] = "en"
+    body = english_browser.get("/").content.decode()
+    assert "Journal" in body and '<html lang="en"' in body
+    # Signed out too: the sign-in page of an English browser is Russian.
+    login = Client(HTTP_HOST=school1.host, HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/").content.decode()
+    assert '<html lang="ru"' in login

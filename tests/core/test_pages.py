@@ -57,6 +57,38 @@ def test_management_home_counts_the_school(school1):
     assert counts["parents"] > 150
 
 
+def test_management_home_lists_the_classes_in_order(school1):
+    response = client_for(school1.host, school1.admin).get("/")
+    names = [c.name for c in response.context["classes"]]
+    assert names == ["1А", "2А", "3А", "4А", "5А", "5Б", "6А", "7А", "8А", "9А"]
+    body = response.content.decode()
+    assert [body.index(f">{name}</a>") for name in names] == sorted(body.index(f">{name}</a>") for name in names)
+
+
+def _stats(body: str) -> list[str]:
+    return [" ".join(pair) for pair in re.findall(
+        r'<span class="stat-value">(\d+)</span><span class="stat-label">([^<]+)</span>', body)]
+
+
+def _russian_plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
+
+
+def test_management_home_counts_agree_with_their_numbers(school1):
+    """Plural forms: «20 сотрудников», «10 классов», not «20 сотрудники»."""
+    client = client_for(school1.host, school1.director)
+    response = client.get("/")
+    parents = response.context["counts"]["parents"]
+    assert _stats(response.content.decode()) == [
+        "20 сотрудников", "10 классов", "250 учеников",
+        f"{parents} {_russian_plural(parents, 'родитель', 'родителя', 'родителей')}"]
+    client.cookies["django_language"] = "en"
+    assert _stats(client.get("/").content.decode()) == [
+        "20 staff members", "10 classes", "250 students", f"{parents} parents"]
+
+
 def test_parent_sees_their_child_and_only_their_childs_class(school1):
     client = client_for(school1.host, school1.parent)
     body = client.get("/").content.decode()

@@ -6,6 +6,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from django.db.models import F
+from django.utils import timezone
+
 from gradebook.demo_homework import demo_homework_seed
 from gradebook.models import Homework, HomeworkEvent, HomeworkStudent, Submission
 from tests.gradebook.factories import local_today
@@ -45,6 +48,19 @@ def test_demo_homework(school1, in_school):
         assert next_due.status in (Status.ASSIGNED, Status.SEEN) and next_due.homework.needs_submission
         assert mine.filter(status=Status.SUBMITTED, homework__due_date__lt=today,
                            homework__needs_submission=True).exists()
+        # Homework of a lesson still to come is only assigned: nobody has seen it, handed it in
+        # or had it accepted (the demo student may have looked at today's).
+        now = timezone.now()
+        coming = HomeworkStudent.objects.filter(homework__lesson__ends_at__gt=now)
+        assert coming.exists()
+        assert not coming.exclude(status=Status.ASSIGNED).exclude(
+            student=student, status=Status.SEEN, homework__lesson__date__lte=today).exists()
+        assert not Submission.objects.filter(item__homework__lesson__ends_at__gt=now).exists()
+        assert not HomeworkEvent.objects.filter(at__gt=now).exists()
+        # Handed in before it was due, and never before it was set.
+        assert not HomeworkStudent.objects.filter(submitted_at__lt=F("homework__lesson__starts_at")).exists()
+        # No homework in the first grade.
+        assert not Homework.objects.filter(school_class__grade=1).exists()
         # The log's moments are the demo's own, never in the future.
         assert HomeworkEvent.objects.filter(item__student=student).order_by("at").first().at < (
             HomeworkEvent.objects.filter(item__student=student).order_by("at").last().at)

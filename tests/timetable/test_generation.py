@@ -315,3 +315,44 @@ def test_the_demo_timetable_is_full_conflict_free_and_has_the_showcase_entries(s
         again = lessons_generate(actor=None, version=version, starts_on=version.valid_from, ends_on=version.valid_to,
                                  school=school1.school)
         assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("cast", ["school1", "school2"])
+def test_the_demo_load_is_a_real_schools(cast, request):
+    """Every class has its own class teacher and a full week (9А had none); every subject
+    of grades 5–9 is taught by a teacher of that subject, with all its hours in the
+    timetable; teacher@ leads 5А only and teaches Russian and literature in 5А, 5Б and 7А,
+    what the journeys open."""
+    from timetable.demo import DEMO_TEACHER_CLASSES, SPECIALTY
+    from timetable.models import TeachingAssignment
+
+    school = request.getfixturevalue(cast)
+    with schema_context(school.school.schema_name):
+        teacher = school.person(school.teacher)
+        classes = list(SchoolClass.objects.order_by("grade", "letter"))
+        leaders = [c.class_teacher_id for c in classes]
+        assert None not in leaders and len(set(leaders)) == len(classes)
+        assert [c.name for c in classes if c.class_teacher_id == teacher.pk] == ["5А"]
+        for school_class in classes:
+            days = Counter(Lesson.objects.filter(classes=school_class).values_list("date__week_day", flat=True))
+            assert set(days) == {2, 3, 4, 5, 6}, (school_class.name, days)  # Monday to Friday
+
+        mine = TeachingAssignment.objects.filter(teacher=teacher).select_related("subject", "school_class")
+        assert {a.subject.name for a in mine} == {"Русский язык", "Литература"}
+        assert {a.school_class.name for a in mine} == set(DEMO_TEACHER_CLASSES)
+        assert 18 <= sum(a.hours_per_week for a in mine) <= 24
+        assert Lesson.objects.filter(teachers=teacher, classes__grade=5, classes__letter="А",
+                                     subject__name="Русский язык").exists()
+
+        for a in TeachingAssignment.objects.select_related("subject", "teacher", "school_class"):
+            placed = TemplateEntry.objects.filter(assignment=a).count()
+            name = (a.school_class.name, a.subject.name)
+            if a.subject.name == "Финансовая грамотность":  # 8А and 9А together: one entry of both
+                assert "обществознания" in a.teacher.position
+                continue
+            if name in (("5А", "Музыка"), ("5А", "Изобразительное искусство")):
+                assert placed == 1, name  # A/B weeks: one slot for the two
+            else:
+                assert placed == a.hours_per_week, name
+            if a.school_class.grade >= 5:
+                assert SPECIALTY[a.subject.name] in a.teacher.position, (name, a.teacher.position)

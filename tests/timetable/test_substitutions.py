@@ -380,3 +380,4 @@ def test_the_demo_shows_a_substitution_this_week(school1, django_capture_on_comm
         assert set(lesson.teachers.all()) == {helper}
         assert Lesson.objects.get(pk=lesson.pk).changed_at is not None
     assert Notification.objects.filter(account=school1.student, school=school).count() == 1
+

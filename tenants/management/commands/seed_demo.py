@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from accounts.delivery import in_app_only
 from accounts.models import Account
 from core.demo import demo_people_seed
 from core.models import Person
@@ -91,7 +92,9 @@ class Command(BaseCommand):
             accounts = {key: _account(pattern.format(n=n), password_hash, last, first, middle)
                         for key, pattern, last, first, middle in SCHOOL_LOGINS}
             accounts["multi"] = multi
-            with schema_context(school.schema_name):
+            # The demo's notifications (the substitution's) are for reading in the app, not
+            # news: nothing is e-mailed or texted, so `make run` prints no mail.
+            with schema_context(school.schema_name), in_app_only():
                 if not Person.objects.exists():
                     demo_people_seed(number=n, accounts=accounts, multi_role=spec["multi_role"])
                     for seeder in SCHOOL_SEEDERS:
