@@ -4,11 +4,12 @@ reporting period.
 
 The grid is the hot read (35 students × 70 lessons must feel instant), so it runs a
 CONSTANT number of queries whatever the class size and the number of marks: students,
-subgroup membership, lessons (+ their teachers), works, marks, attendance, period marks,
-periods, subgroups, the scale and one permission check — each read once, joined in Python.
-Permission questions are answered from the prefetched rows (`lesson.teachers`), never per
-cell. Period averages come from the engine's cache on `PeriodMark` (DESIGN.md: recomputing
-on every view is what makes the peers slow).
+subgroup membership (only for a class with groups), lessons (with whether the actor
+teaches each), works, marks, attendance, period marks, periods, subgroups, the scale and
+one permission check — each read once, joined in Python, marks and attendance as plain
+tuples. Permission questions are answered from those rows, never per cell. Period averages
+come from the engine's cache on `PeriodMark` (DESIGN.md: recomputing on every view is what
+makes the peers slow).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.errors import NotFoundForActor
 from core.models import Enrollment, Person, SchoolClass
@@ -378,12 +379,17 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
     students = [s for s, _c in _students_of([school_class.pk], subgroup.pk if subgroup else None)]
     student_ids = [s.pk for s in students]
     membership: dict[int, set[int]] = defaultdict(set)
-    for person_id, group_id in Subgroup.students.through.objects.filter(
-            subgroup__school_class=school_class).values_list("person_id", "subgroup_id"):
-        membership[group_id].add(person_id)
+    if subgroups:  # most classes have none: then no lesson or work here is for a group of the class
+        for person_id, group_id in Subgroup.students.through.objects.filter(
+                subgroup_id__in=[g.pk for g in subgroups]).values_list("person_id", "subgroup_id"):
+            membership[group_id].add(person_id)
 
+    # Whether the actor teaches each lesson comes with the lessons (EXISTS on the teachers'
+    # table): prefetching every lesson's teachers cost more than the lessons themselves.
     lessons_qs = (Lesson.objects.filter(classes=school_class, subject=subject, date__gte=start, date__lte=end)
-                  .exclude(status=Lesson.Status.CANCELLED).prefetch_related(_teachers_prefetch())
+                  .exclude(status=Lesson.Status.CANCELLED)
+                  .annotate(actor_teaches=Exists(Lesson.teachers.through.objects.filter(
+                      lesson_id=OuterRef("pk"), person_id=actor.pk)))
                   .order_by("date", "bell_number", "pk"))
     works_qs = (Work.objects.filter(school_class=school_class, subject=subject, date__gte=start, date__lte=end)
                 .select_related("work_type").order_by("date", "pk"))
@@ -394,8 +400,10 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
     works = list(works_qs)
     lesson_ids = {lesson.pk for lesson in lessons}
 
-    # Writing: a lesson's marks by can_lesson (prefetched teachers: no query), free-standing
-    # works by the administration or whoever teaches the subject in the class (one query).
+    # Writing: a lesson's marks by "lesson.write_journal" (the administration, or the
+    # lesson's teachers: `actor_teaches`, no query per lesson), free-standing works by the
+    # administration or whoever teaches the subject in the class (one query).
+    writes_any_lesson = can_lesson(actor, "lesson.write_journal")  # no lesson: the administration
     writes_free = actor.is_management or TeachingAssignment.objects.filter(
         teacher=actor, school_class=school_class, subject=subject).exists()
 
@@ -415,7 +423,7 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
     columns: list[GridColumn] = []
     for _key, item in items:
         if isinstance(item, Lesson):
-            writable = can_lesson(actor, "lesson.write_journal", item)
+            writable = writes_any_lesson or (actor.is_active and item.actor_teaches)
             lesson_works = by_lesson.get(item.pk) or [None]
             for n, work in enumerate(lesson_works):
                 label = (work.work_type.short_name or work.work_type.name) if work else ""
@@ -430,14 +438,18 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
                 first=True, writable=writes_free, important=item.is_important, several=item.allows_several,
                 title=item.title or item.work_type.name))
 
-    marks: dict[tuple[int, int], list[Mark]] = defaultdict(list)
-    for mark in (Mark.objects.filter(work__in=[w.pk for w in works], student_id__in=student_ids)
-                 .only("id", "work_id", "student_id", "raw", "version", "position", "excluded", "comment")
-                 .order_by("position")):
-        marks[(mark.work_id, mark.student_id)].append(mark)
-    attendance = {(a.lesson_id, a.student_id): a for a in
-                  Attendance.objects.filter(lesson__in=list(lesson_ids), student_id__in=student_ids)
-                  .select_related("code").only("id", "lesson_id", "student_id", "version", "code__code")}
+    # Marks and attendance as plain tuples (values_list): building ~1,200 model instances
+    # cost more than the whole rest of the grid. A cell's marks come in position order: its
+    # text is all of them, its version, id and position the last one's.
+    marks: dict[tuple[int, int], tuple[str, int, int, int]] = {}
+    for key_work, key_student, raw, version, mark_id, position in (
+            Mark.objects.filter(work__in=[w.pk for w in works], student_id__in=student_ids)
+            .order_by("position").values_list("work_id", "student_id", "raw", "version", "id", "position")):
+        earlier = marks.get((key_work, key_student))
+        marks[(key_work, key_student)] = (raw if earlier is None else f"{earlier[0]} {raw}", version, mark_id, position)
+    attendance = {(lesson_id, student_id): (code, version, entry_id) for lesson_id, student_id, code, version, entry_id
+                  in Attendance.objects.filter(lesson__in=list(lesson_ids), student_id__in=student_ids)
+                  .values_list("lesson_id", "student_id", "code__code", "version", "id")}
 
     period_marks: dict[tuple[int, str], PeriodMark] = {}
     if period is not None:
@@ -447,28 +459,33 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
             period_marks[(pm.student_id, pm.kind)] = pm
     is_last = bool(period and periods and period.pk == periods[-1].pk)
 
+    # What each column needs per student, worked out once: its work, the lesson whose
+    # attendance it carries (a lesson's first sub-column) and the subgroups it is for.
+    plan = []
+    for col in columns:
+        lesson = col.lesson
+        groups = tuple(g for g in (lesson.subgroup_id if lesson is not None else None,
+                                   col.work.subgroup_id if col.work is not None else None) if g is not None)
+        plan.append((col.work.pk if col.work is not None else None,
+                     lesson.pk if lesson is not None and col.first else None,
+                     tuple(membership[g] for g in groups)))
+    empty = ("", "", "", "", "", "", True, "")
+    empty_na = ("", "", "", "", "", "", False, "")
+
     rows = []
     for student in students:
         sid = student.pk
         cells = []
-        for col in columns:
-            lesson = col.lesson
-            in_audience = lesson is None or lesson.subgroup_id is None or sid in membership[lesson.subgroup_id]
-            if col.work is not None and col.work.subgroup_id is not None:
-                in_audience = in_audience and sid in membership[col.work.subgroup_id]
-            cell_marks = marks.get((col.work.pk, sid), ()) if col.work else ()
-            att = attendance.get((lesson.pk, sid)) if lesson is not None and col.first else None
-            last = cell_marks[-1] if cell_marks else None
-            cells.append((
-                " ".join(m.raw for m in cell_marks),
-                att.code.code if att else "",
-                last.version if last else "",
-                last.pk if last else "",
-                att.version if att else "",
-                att.pk if att else "",
-                in_audience,
-                last.position if last else "",
-            ))
+        for work_id, att_lesson_id, audiences in plan:
+            in_audience = all(sid in members for members in audiences) if audiences else True
+            mark = marks.get((work_id, sid)) if work_id is not None else None
+            att = attendance.get((att_lesson_id, sid)) if att_lesson_id is not None else None
+            if mark is None and att is None:
+                cells.append(empty if in_audience else empty_na)
+                continue
+            text, version, mark_id, position = mark or ("", "", "", "")
+            code, att_version, att_id = att or ("", "", "")
+            cells.append((text, code, version, mark_id, att_version, att_id, in_audience, position))
         pm = period_marks.get((sid, PeriodMark.Kind.PERIOD))
         rows.append(GridRow(
             student=student, cells=cells, average=pm.average if pm else None, proposed=pm.proposed if pm else "",
