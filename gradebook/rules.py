@@ -45,6 +45,8 @@ gradebook_rules.add_rule("journal.view_class", is_management | is_class_teacher_
 # Period, annual and exam marks of a class: the administration or a teacher of the class;
 # the subject check (teaches this subject here) is done by the service.
 gradebook_rules.add_rule("journal.write_period_marks", is_management | teaches_in_class)
+# A student's absence for a whole day (every lesson of it): the class teacher or the administration.
+gradebook_rules.add_rule("journal.mark_day_absence", is_management | is_class_teacher_of)
 # A student's diary, marks and homework: the student, their parents, their class teacher,
 # the administration. Other teachers see students through the class journal.
 gradebook_rules.add_rule("diary.view_student", is_self | is_guardian_of | is_management | student_of_homeroom)

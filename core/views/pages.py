@@ -108,6 +108,8 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
         "school_class": school_class, "roster": roster, "can_invite": can(person, "invitation.issue"),
         "can_view_journal": bool(journal_subjects), "journal_subjects": journal_subjects,
         "can_track_reading": person.is_staff_member and can_journal(person, "reports.view_class", school_class),
+        "can_mark_day_absence": person.is_staff_member and can_journal(person, "journal.mark_day_absence",
+                                                                       school_class),
     })
 
 

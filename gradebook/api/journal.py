@@ -1,5 +1,6 @@
 """The journal's endpoints: a lesson's marks and attendance (read, and bulk write all or
-nothing) and the journal of a class in a subject for a period. Thin over
+nothing), the journal of a class in a subject for a period, and a student's absence for a
+whole day. Thin over
 `gradebook.selectors.journal` and `gradebook.services.marks`, with the pages' permissions;
 the default permission classes already check membership and set `request.person`."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -16,10 +18,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFoundForActor
-from gradebook.errors import EditConflict, GradebookError
+from gradebook.errors import FORBIDDEN, INVALID_MARK, EditConflict, GradebookError
 from gradebook.models import Attendance, Mark
+from gradebook.selectors import absences as absences_sel
 from gradebook.selectors import journal as sel
-from gradebook.services.marks import LessonEntriesError, lesson_marks_write
+from gradebook.services.marks import LessonEntriesError, day_absence_set, lesson_marks_write
 
 # --- Shapes -------------------------------------------------------------------------------
 
@@ -82,6 +85,8 @@ class EntrySerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True,
                                        help_text="The version you read; omit for a cell you saw empty.")
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    excluded = serializers.BooleanField(required=False, help_text="The mark is not counted in the average; "
+                                                                  "omit to keep what is there.")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     def validate(self, attrs: dict) -> dict:
@@ -249,3 +254,60 @@ class JournalApi(APIView):
             "columns": columns, "students": students,
         }
         return Response(JournalSerializer(data).data)
+
+
+# --- A whole day's absence ----------------------------------------------------------------
+
+
+class DayAbsenceSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The day (YYYY-MM-DD).")
+    code = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=4,
+                                 help_text='An absence code («б», «н»…); "" or null: present (clears the day).')
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300,
+                                   help_text="Needed when the day has entries older than the school's window.")
+
+
+class DayAbsenceResultSerializer(serializers.Serializer):
+    student = serializers.IntegerField()
+    date = serializers.DateField()
+    code = serializers.CharField(allow_null=True)
+    lessons = serializers.IntegerField(help_text="How many of the student's lessons that day got the code.")
+
+
+class DayAbsenceErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+
+
+class DayAbsenceApi(APIView):
+    """One attendance code on every lesson a student has that day (a whole day ill), all
+    or nothing: the student's class teacher or the administration; anyone else: not found."""
+
+    @extend_schema(request=DayAbsenceSerializer, responses={
+        200: DayAbsenceResultSerializer,
+        400: OpenApiResponse(DayAbsenceErrorSerializer, description="Nothing saved: an unknown code, a closed "
+                                                                    "period, an old entry without a reason."),
+        404: OpenApiResponse(description="No such student, or not one whose day the caller marks."),
+    })
+    def post(self, request: Request, student_id: int) -> Response:
+        student, _school_class = absences_sel.day_absence_student_get(request.person, student_id)
+        payload = DayAbsenceSerializer(data=request.data)
+        if not payload.is_valid():
+            field, problems = next(iter(payload.errors.items()))
+            return Response({"code": "invalid", "message": str(problems[0]), "field": field}, status=400)
+        data = payload.validated_data
+        typed = (data.get("code") or "").strip()
+        known = {c.code.casefold(): c.code for c in absences_sel.absence_codes()}
+        code = known.get(typed.casefold()) if typed else None
+        try:
+            if typed and code is None:
+                raise GradebookError(INVALID_MARK, _("“%(code)s” is not an absence code.") % {"code": typed},
+                                     field="code")
+            count = day_absence_set(request.person, student=student, day=data["date"], code=code,
+                                    reason=(data.get("reason") or "").strip())
+        except GradebookError as error:
+            return Response({"code": error.code, "message": error.message, "field": error.field},
+                            status=403 if error.code == FORBIDDEN else 400)
+        return Response(DayAbsenceResultSerializer({
+            "student": student.pk, "date": data["date"], "code": code, "lessons": count}).data)

@@ -225,6 +225,14 @@ class SheetCell:
     def mark_id(self) -> str:
         return str(self.marks[0].pk) if self.marks else ""
 
+    @property
+    def comment(self) -> str:
+        return self.marks[0].comment if self.marks and not self.several else ""
+
+    @property
+    def excluded(self) -> bool:
+        return bool(self.marks and not self.several and self.marks[0].excluded)
+
 
 @dataclass
 class SheetRow:
@@ -313,7 +321,9 @@ class GridColumn:
 class GridRow:
     student: Person
     # One tuple per column: (text, attendance code, mark version, mark id, attendance
-    # version, attendance id, in the audience). Tuples, not objects: 2,500 cells a page.
+    # version, attendance id, in the audience, mark position, notes). Tuples, not objects:
+    # 2,500 cells a page. `notes` is None unless a mark of the cell has a comment or is not
+    # counted in the average: then ((raw, comment, excluded), …) per mark, in position order.
     cells: list[tuple]
     average: Decimal | None
     proposed: str
@@ -440,13 +450,21 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
 
     # Marks and attendance as plain tuples (values_list): building ~1,200 model instances
     # cost more than the whole rest of the grid. A cell's marks come in position order: its
-    # text is all of them, its version, id and position the last one's.
-    marks: dict[tuple[int, int], tuple[str, int, int, int]] = {}
-    for key_work, key_student, raw, version, mark_id, position in (
+    # text is all of them, its version, id and position the last one's; its notes (each
+    # mark's raw, comment and exclusion) are kept only for cells where one of them matters.
+    marks: dict[tuple[int, int], tuple[str, int, int, int, tuple, bool]] = {}
+    for key_work, key_student, raw, version, mark_id, position, comment, excluded in (
             Mark.objects.filter(work__in=[w.pk for w in works], student_id__in=student_ids)
-            .order_by("position").values_list("work_id", "student_id", "raw", "version", "id", "position")):
-        earlier = marks.get((key_work, key_student))
-        marks[(key_work, key_student)] = (raw if earlier is None else f"{earlier[0]} {raw}", version, mark_id, position)
+            .order_by("position").values_list("work_id", "student_id", "raw", "version", "id", "position",
+                                              "comment", "excluded")):
+        key = (key_work, key_student)
+        earlier = marks.get(key)
+        note = (raw, comment, excluded)
+        if earlier is None:
+            marks[key] = (raw, version, mark_id, position, (note,), bool(comment or excluded))
+        else:
+            marks[key] = (f"{earlier[0]} {raw}", version, mark_id, position, (*earlier[4], note),
+                          earlier[5] or bool(comment or excluded))
     attendance = {(lesson_id, student_id): (code, version, entry_id) for lesson_id, student_id, code, version, entry_id
                   in Attendance.objects.filter(lesson__in=list(lesson_ids), student_id__in=student_ids)
                   .values_list("lesson_id", "student_id", "code__code", "version", "id")}
@@ -469,8 +487,8 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
         plan.append((col.work.pk if col.work is not None else None,
                      lesson.pk if lesson is not None and col.first else None,
                      tuple(membership[g] for g in groups)))
-    empty = ("", "", "", "", "", "", True, "")
-    empty_na = ("", "", "", "", "", "", False, "")
+    empty = ("", "", "", "", "", "", True, "", None)
+    empty_na = ("", "", "", "", "", "", False, "", None)
 
     rows = []
     for student in students:
@@ -483,9 +501,10 @@ def journal_grid(actor: Person, *, school_class: SchoolClass, subject: Subject, 
             if mark is None and att is None:
                 cells.append(empty if in_audience else empty_na)
                 continue
-            text, version, mark_id, position = mark or ("", "", "", "")
+            text, version, mark_id, position, notes, noted = mark or ("", "", "", "", None, False)
             code, att_version, att_id = att or ("", "", "")
-            cells.append((text, code, version, mark_id, att_version, att_id, in_audience, position))
+            cells.append((text, code, version, mark_id, att_version, att_id, in_audience, position,
+                          notes if noted else None))
         pm = period_marks.get((sid, PeriodMark.Kind.PERIOD))
         rows.append(GridRow(
             student=student, cells=cells, average=pm.average if pm else None, proposed=pm.proposed if pm else "",

@@ -15,28 +15,32 @@ lesson's teachers).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from markupsafe import Markup, escape
 
 from core.errors import NotFoundForActor
-from gradebook.errors import FORBIDDEN, EditConflict, GradebookError
+from core.models import SchoolClass
+from gradebook.errors import FORBIDDEN, INVALID_MARK, EditConflict, GradebookError
 from gradebook.models import JournalChange, Mark, PeriodMark, Work
 from gradebook.rules import can_journal
 from gradebook.selectors import journal as sel
 from gradebook.services.marks import attendance_set, lesson_work, mark_set, period_mark_set, period_of
-from timetable.models import Lesson, ReportingPeriod
+from timetable.models import Lesson, ReportingPeriod, TeachingAssignment
 
 
 def forbid_unless(allowed: bool) -> None:
@@ -68,7 +72,9 @@ def js_texts() -> dict[str, str]:
     """The few words journal.js shows, in the page's language."""
     return {"saved": _("Saved"), "keep": _("Keep theirs"), "overwrite": _("Overwrite"), "saving": _("Saving…"),
             "failed": _("Not saved: the connection failed. Try again."), "history": _("History of the cell"),
-            "attendance_mode": _("Attendance mode"), "marks_mode": _("Marks mode")}
+            "attendance_mode": _("Attendance mode"), "marks_mode": _("Marks mode"),
+            "not_counted": _("not counted in the average"), "comment": _("comment"),
+            "no_mark": _("Type the mark first: the comment and the exclusion are saved with it.")}
 
 
 def _int(value: str | None) -> int | None:
@@ -87,7 +93,10 @@ def index(request: HttpRequest) -> HttpResponse:
     if not person.is_staff_member:
         raise NotFoundForActor
     data = sel.journal_index(person, today=_today(), class_id=_int(request.GET.get("class")))
-    return render(request, "gradebook/journal/index.html", {"index": data})
+    # A class teacher marks their students' whole-day absences (the administration: from
+    # the chosen class, below).
+    homeroom = list(SchoolClass.objects.filter(class_teacher=person).order_by("grade", "letter"))
+    return render(request, "gradebook/journal/index.html", {"index": data, "homeroom": homeroom})
 
 
 def grid(request: HttpRequest, class_id: int, subject_id: int) -> HttpResponse:
@@ -117,10 +126,15 @@ def cells_html(cells: list[tuple]) -> Markup:
     most cells are empty (one constant string here). The markup, cell for cell:
     <td[ class="na"][ data-v=mark version data-m=mark id data-p=position]
     [ data-av=attendance version data-a=attendance id]>[<b class="jr-a">code</b>]marks</td>
-    Versions, ids and positions are integers; the marks and the code are escaped."""
+    Versions, ids and positions are integers; the marks and the code are escaped. A cell
+    whose marks have a comment or are not counted (the rare case: the selector's `notes`)
+    writes each mark as <span class="jr-mk[ jr-ex][ jr-cm]" title="…">raw<span
+    class="visually-hidden"> (…)</span></span>: struck through, a comment marker, the
+    comment as the tooltip and, for screen readers, as text."""
     out = []
     escaped: dict[str, str] = {}  # a class's marks are a handful of distinct texts
-    for text, code, version, mark_id, att_version, att_id, in_audience, position in cells:
+    labels: list[str] = []  # "not counted in the average", translated once, when first needed
+    for text, code, version, mark_id, att_version, att_id, in_audience, position, notes in cells:
         if not (text or code or version or att_version):
             out.append("<td></td>" if in_audience else '<td class="na"></td>')
             continue
@@ -133,13 +147,27 @@ def cells_html(cells: list[tuple]) -> Markup:
             html += f'><b class="jr-a">{escape(code)}</b>'
         else:
             html += ">"
-        if text:
+        if notes is not None:
+            if not labels:
+                labels.append(_("not counted in the average"))
+            html += " ".join(_noted_mark(raw, comment, excluded, labels[0]) for raw, comment, excluded in notes)
+        elif text:
             safe = escaped.get(text)
             if safe is None:
                 safe = escaped[text] = str(escape(text))
             html += safe
         out.append(html + "</td>")
     return Markup("".join(out))  # noqa: S704 - the marks and codes are escaped above, the rest are integers
+
+
+def _noted_mark(raw: str, comment: str, excluded: bool, not_counted: str) -> str:
+    """One mark of a cell with notes (see `cells_html`); everything in it escaped."""
+    if not (comment or excluded):
+        return str(escape(raw))
+    note = "; ".join(t for t in (not_counted if excluded else "", comment) if t)
+    css = "jr-mk" + (" jr-ex" if excluded else "") + (" jr-cm" if comment else "")
+    return (f'<span class="{css}" title="{escape(note)}">{escape(raw)}'
+            f'<span class="visually-hidden"> ({escape(note)})</span></span>')
 
 
 def _lesson_url_maker() -> Callable[[int], str]:
@@ -178,12 +206,47 @@ def _averages(*, student_id: int, subject_id: int, period: ReportingPeriod | Non
             "proposed": row.proposed if row else ""}
 
 
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "on", "true", "yes")
+
+
+def _page_wanted(request: HttpRequest) -> str | None:
+    """Where a plain form (no JavaScript) posted to the cell endpoint goes back to: its
+    `next`, when it is a page of this site and the caller did not ask for JSON."""
+    target = request.POST.get("next", "")
+    if (not target or "application/json" in request.headers.get("Accept", "")
+            or request.headers.get("HX-Request")):
+        return None
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return None
+    return target
+
+
 @require_POST
-def cell(request: HttpRequest) -> JsonResponse:
+def cell(request: HttpRequest) -> HttpResponse:
     """Save one cell: a mark (`kind=mark`), attendance (`kind=attendance`) or a period /
     annual / final mark (`kind=period`). JSON back: the cell's new text and version, the
     student's average; 400 with the message, 403 for a reader, 409 with the current value
-    on an edit conflict, 404 for what the actor may not see."""
+    on an edit conflict, 404 for what the actor may not see.
+
+    A mark also takes `comment` and `excluded` ("1"/"0": not counted in the average); each
+    left out keeps what is there, and `details=1` (a form whose checkbox may be unticked)
+    reads a missing `excluded` as "0". With either given and no `raw`, the mark stays as it
+    is. A plain form (no JavaScript) that sends `next` is sent back there with a message."""
+    response = _cell(request)
+    target = _page_wanted(request)
+    if target is None:
+        return response
+    data = json.loads(response.content)
+    if data.get("ok"):
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, data.get("message") or _("Not saved."))
+    return HttpResponseRedirect(target)
+
+
+def _cell(request: HttpRequest) -> JsonResponse:
     post = request.POST
     actor = request.person
     if not actor.is_staff_member:
@@ -209,15 +272,29 @@ def cell(request: HttpRequest) -> JsonResponse:
             position = (max(Mark.objects.filter(work=work, student=student).values_list("position", flat=True),
                             default=-1) + 1)
             version = None
-        mark = mark_set(actor, work=work, student=student, raw=post.get("raw", "").strip(), position=position,
-                        expected_version=version, reason=reason)
+        comment = post.get("comment")
+        excluded = _flag(post.get("excluded")) if "excluded" in post else (False if post.get("details") else None)
+        raw = post.get("raw")
+        if raw is None and (comment is not None or excluded is not None):
+            # Only the comment or the exclusion: the mark stays (a changed mark is a
+            # conflict, from the version).
+            current = Mark.objects.filter(work=work, student=student, position=position).first()
+            if current is None:
+                raise GradebookError(INVALID_MARK, _("There is no mark here yet: type the mark first."),
+                                     field="raw")
+            raw = current.raw
+        mark = mark_set(actor, work=work, student=student, raw=(raw or "").strip(), position=position,
+                        expected_version=version, comment=comment, excluded=excluded, reason=reason)
     except GradebookError as error:
         return _json_error(error)
-    text = " ".join(Mark.objects.filter(work=work, student=student).order_by("position").values_list("raw", flat=True))
+    marks = [{"id": pk, "raw": text, "comment": note, "excluded": off, "version": ver, "position": pos}
+             for pk, text, note, off, ver, pos in Mark.objects.filter(work=work, student=student)
+             .order_by("position").values_list("id", "raw", "comment", "excluded", "version", "position")]
     period = period_of(work.school_class, work.date)
-    return JsonResponse({"ok": True, "text": text, "raw": mark.raw if mark else "", "work": work.pk,
-                         "version": mark.version if mark else "", "id": mark.pk if mark else "",
-                         "position": mark.position if mark else "",
+    return JsonResponse({"ok": True, "text": " ".join(m["raw"] for m in marks), "raw": mark.raw if mark else "",
+                         "work": work.pk, "version": mark.version if mark else "", "id": mark.pk if mark else "",
+                         "position": mark.position if mark else "", "comment": mark.comment if mark else "",
+                         "excluded": mark.excluded if mark else False, "marks": marks,
                          **_averages(student_id=student.pk, subject_id=work.subject_id, period=period)})
 
 
@@ -275,23 +352,51 @@ def _history_allowed(actor, kind: str, object_id: int, changes: list) -> bool:
 
 
 def history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
-    """A cell's history (who, when, before → after, why), as a fragment for the dialog or a page."""
+    """A cell's history (who, when, before → after, why), as a fragment for the dialog or a
+    page. For a mark, whoever may write it also gets a form per mark of the cell to edit
+    its comment and whether it counts in the average (saved through `cell`)."""
     if not request.person.is_staff_member or kind not in JournalChange.Kind.values:
         raise NotFoundForActor
     from gradebook.selectors.history import cell_history  # the engine's; imported late so the URLs load alone
 
     changes = list(cell_history(kind=kind, object_id=object_id))
-    if not changes or not _history_allowed(request.person, kind, object_id, changes):
+    mark = None
+    if kind == JournalChange.Kind.MARK:
+        mark = (Mark.objects.select_related("work__school_class", "work__lesson").filter(pk=object_id).first())
+    if mark is not None:  # a mark written before its history was kept still opens
+        allowed = can_journal(request.person, "journal.view_class", mark.work.school_class)
+    else:
+        allowed = bool(changes) and _history_allowed(request.person, kind, object_id, changes)
+    if not allowed:
         raise NotFoundForActor
-    template = ("gradebook/journal/_history.html" if request.GET.get("partial")
-                else "gradebook/journal/history.html")
+    partial = bool(request.GET.get("partial"))
+    template = "gradebook/journal/_history.html" if partial else "gradebook/journal/history.html"
     rows = [{"change": c, "before": _state_text(c.before), "after": _state_text(c.after)} for c in changes]
-    return render(request, template, {"rows": rows, "kind": kind})
+    details: list[Mark] = []
+    if mark is not None and _may_write_work(request.person, mark.work):
+        details = list(Mark.objects.filter(work=mark.work, student_id=mark.student_id).order_by("position"))
+    return render(request, template, {
+        "rows": rows, "kind": kind, "details": details, "details_work": mark.work if mark else None,
+        "details_student": mark.student_id if mark else None, "several": len(details) > 1,
+        "next": reverse("gradebook:journal_history", args=[kind, object_id]),
+    })
+
+
+def _may_write_work(actor, work: Work) -> bool:
+    """The actor may change the marks of this work (the services check it again)."""
+    if work.lesson_id is not None:
+        lesson = Lesson.objects.prefetch_related("teachers").filter(pk=work.lesson_id).first()
+        return lesson is not None and can_journal(actor, "journal.write_lesson", lesson)
+    return actor.is_management or TeachingAssignment.objects.filter(
+        teacher=actor, subject_id=work.subject_id, school_class_id=work.school_class_id).exists()
 
 
 def _state_text(state: dict) -> str:
-    """A history row's before/after as the cell showed it: the mark or the attendance code."""
+    """A history row's before/after as the cell showed it: the mark or the attendance code,
+    whether it counts, its comment."""
     text = str(state.get("raw") or state.get("code") or "") if state else ""
     if state and state.get("excluded"):
         text += " " + _("(not counted)")
+    if state and state.get("comment"):
+        text += f" — “{state['comment']}”"
     return text or "—"

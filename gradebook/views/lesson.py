@@ -5,6 +5,11 @@ Every input works without JavaScript: the whole form posts to the page, which wr
 changed cells in one all-or-nothing `lesson_marks_write` and shows each refusal next to its
 cell. With JavaScript (journal.js) each cell is saved as soon as it changes, through the
 journal's cell endpoint, and Enter moves to the next student.
+
+Each mark cell has a disclosure (<details>, so it opens from the keyboard and without
+JavaScript) with the mark's comment and "not counted in the average": inputs
+c-/x-<student>-<column> (with their stored values in co-/xo-) for a cell of one mark,
+c-/x-/v-<student>-<column>-<position> per mark for a work taking several marks.
 """
 
 from __future__ import annotations
@@ -26,11 +31,30 @@ from gradebook.services.planning import lesson_template_create
 from gradebook.views.journal import conflict_text, forbid_unless, js_texts
 
 
-def _cell_entries(request: HttpRequest, sheet: LessonSheet) -> tuple[list[dict], dict[str, str]]:
+def _details(post, suffix: str, typed: dict[str, str]) -> dict:
+    """The comment and exclusion posted for a mark (input suffix «student-column[-position]»),
+    as entry fields: only those the form has and the teacher changed."""
+    fields: dict = {}
+    if f"co-{suffix}" in post:
+        comment = post.get(f"c-{suffix}", "").strip()
+        typed[f"c-{suffix}"] = comment
+        if comment != post.get(f"co-{suffix}", "").strip():
+            fields["comment"] = comment
+    if f"xo-{suffix}" in post:  # an unticked checkbox is not posted: its stored value is
+        excluded = bool(post.get(f"x-{suffix}"))
+        typed[f"x-{suffix}"] = "1" if excluded else ""
+        if excluded != bool(post.get(f"xo-{suffix}")):
+            fields["excluded"] = excluded
+    return fields
+
+
+def _cell_entries(request: HttpRequest, sheet: LessonSheet) -> tuple[list[dict], dict[str, str], dict[str, str]]:
     """The cells the teacher changed in the posted form, as `lesson_marks_write` entries,
-    and {input name: the value typed} to show the form again as it was sent."""
+    {input name: the value typed} to show the form again as it was sent, and {input name:
+    error} for what cannot be saved at all (a comment on an empty cell)."""
     entries: list[dict] = []
     typed: dict[str, str] = {}
+    refused: dict[str, str] = {}
     post = request.POST
     for row in sheet.rows:
         sid = row.student.pk
@@ -43,22 +67,37 @@ def _cell_entries(request: HttpRequest, sheet: LessonSheet) -> tuple[list[dict],
                 entries.append({"student": row.student, "attendance": code or None, "_name": name,
                                 "version": int(version) if version.isdigit() else None})
         for cell in row.cells:
-            if not cell.enabled or cell.several:
+            if not cell.enabled:
                 continue
-            name = f"m-{sid}-{cell.column.key}"
+            suffix = f"{sid}-{cell.column.key}"
+            if cell.several:  # the comment and exclusion of each mark already given
+                for mark in cell.marks:
+                    details = _details(post, f"{suffix}-{mark.position}", typed)
+                    if details:
+                        version = post.get(f"v-{suffix}-{mark.position}", "")
+                        entries.append({"student": row.student, "raw": mark.raw, "work": cell.column.work,
+                                        "position": mark.position, "_name": f"c-{suffix}-{mark.position}",
+                                        "version": int(version) if version.isdigit() else mark.version,
+                                        **details})
+                continue
+            name = f"m-{suffix}"
             if name not in post:
                 continue
             raw = post.get(name, "").strip()
             typed[name] = raw
-            if raw == post.get(f"o-{sid}-{cell.column.key}", ""):
+            details = _details(post, suffix, typed)
+            if raw == post.get(f"o-{suffix}", "") and not details:
                 continue
-            version = post.get(f"v-{sid}-{cell.column.key}", "")
+            version = post.get(f"v-{suffix}", "")
+            if not raw and not version.isdigit() and (details.get("comment") or details.get("excluded")):
+                refused[name] = _("Type the mark first: the comment and the exclusion are saved with it.")
+                continue
             entry = {"student": row.student, "raw": raw, "_name": name,
-                     "version": int(version) if version.isdigit() else None}
+                     "version": int(version) if version.isdigit() else None, **details}
             if cell.column.work is not None:
                 entry["work"] = cell.column.work
             entries.append(entry)
-    return entries, typed
+    return entries, typed, refused
 
 
 def lesson_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -79,27 +118,41 @@ def lesson_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
                 lesson.description = (lesson.description.rstrip() + "\n" + template.text).strip()
         else:
             sheet = lesson_sheet(request.person, lesson)
-            entries, typed = _cell_entries(request, sheet)
+            entries, typed, refused = _cell_entries(request, sheet)
             reason = request.POST.get("reason", "").strip()
-            try:
-                with transaction.atomic():
-                    lesson_describe(request.person, lesson=lesson, topic=request.POST.get("topic", ""),
-                                    description=request.POST.get("description", ""))
-                    if entries:
-                        lesson_marks_write(request.person, lesson=lesson, entries=[
-                            {**{k: v for k, v in e.items() if k != "_name"}, "reason": reason} for e in entries])
-            except GradebookError as error:
-                form_error, errors = _entry_errors(error, entries)
+            if refused:
+                form_error, errors = _("Nothing was saved: correct the marked cells."), refused
             else:
-                messages.success(request, _("Saved."))
-                return redirect("gradebook:journal_lesson", lesson_id=lesson.pk)
+                try:
+                    with transaction.atomic():
+                        lesson_describe(request.person, lesson=lesson, topic=request.POST.get("topic", ""),
+                                        description=request.POST.get("description", ""))
+                        if entries:
+                            lesson_marks_write(request.person, lesson=lesson, entries=[
+                                {**{k: v for k, v in e.items() if k != "_name"}, "reason": reason}
+                                for e in entries])
+                except GradebookError as error:
+                    form_error, errors = _entry_errors(error, entries)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("gradebook:journal_lesson", lesson_id=lesson.pk)
     sheet = lesson_sheet(request.person, lesson)
     for row in sheet.rows:  # a refused form shows again as it was typed, errors beside the cells
         name = f"a-{row.student.pk}"
         row.att_value, row.att_error = typed.get(name, row.att_value), errors.get(name, "")
         for cell in row.cells:
-            name = f"m-{row.student.pk}-{cell.column.key}"
-            cell.value, cell.error = typed.get(name, cell.value), errors.get(name, "")
+            suffix = f"{row.student.pk}-{cell.column.key}"
+            cell.value, cell.error = typed.get(f"m-{suffix}", cell.value), errors.get(f"m-{suffix}", "")
+            cell.comment_value = typed.get(f"c-{suffix}", cell.comment)
+            cell.excluded_value = typed[f"x-{suffix}"] == "1" if f"x-{suffix}" in typed else cell.excluded
+            for mark in cell.marks if cell.several else ():
+                key = f"{suffix}-{mark.position}"
+                mark.comment_value = typed.get(f"c-{key}", mark.comment)
+                mark.excluded_value = typed[f"x-{key}"] == "1" if f"x-{key}" in typed else mark.excluded
+                cell.error = cell.error or errors.get(f"c-{key}", "")
+            # A refused comment or exclusion opens its disclosure, so the teacher sees it.
+            cell.details_open = bool(cell.error) and (cell.several or cell.comment_value != cell.comment
+                                                      or cell.excluded_value != cell.excluded)
     return render(request, "gradebook/journal/lesson.html", {
         "lesson": lesson, "sheet": sheet, "may_write": may_write, "errors": errors, "typed": typed,
         "form_error": form_error, "i18n": js_texts(),

@@ -23,12 +23,14 @@ MATRIX = {
     "gradebook.manage_settings": MANAGEMENT,
     "planning.edit": MANAGEMENT | {"teacher", "stranger"},
     "homework.archive": MANAGEMENT,
+    "journal.mark_day_absence": MANAGEMENT | {"teacher"},  # teacher@ leads the class
 }
 OBJECT = {
     "journal.write_lesson": "lesson", "journal.view_class": "school_class",
     "journal.write_period_marks": "school_class",
     "diary.view_student": "student", "reports.view": None, "reports.view_class": "school_class",
     "gradebook.manage_settings": None, "planning.edit": None, "homework.archive": None,
+    "journal.mark_day_absence": "school_class",
 }
 ROLES = ["admin", "director", "deputy", "teacher", "stranger", "student", "classmate", "parent"]
 

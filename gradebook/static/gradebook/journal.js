@@ -34,13 +34,73 @@
     return data;
   }
 
-  async function historyDialog(baseUrl, kind, id) {
+  /* A cell's marks as the page shows them: plain text, or — when one of them has a comment
+     or is not counted in the average — one <span class="jr-mk"> per mark (struck through,
+     a comment marker, the comment as tooltip and, for screen readers, as hidden text). */
+  function marksNodes(marks, text) {
+    const noted = (marks || []).some((m) => m.comment || m.excluded);
+    if (!noted) return [document.createTextNode(text || "")];
+    const nodes = [];
+    marks.forEach((m, i) => {
+      if (i) nodes.push(document.createTextNode(" "));
+      if (!m.comment && !m.excluded) { nodes.push(document.createTextNode(m.raw)); return; }
+      const note = [m.excluded ? (texts.not_counted || "") : "", m.comment || ""].filter(Boolean).join("; ");
+      const span = document.createElement("span");
+      span.className = "jr-mk" + (m.excluded ? " jr-ex" : "") + (m.comment ? " jr-cm" : "");
+      span.title = note;
+      span.append(document.createTextNode(m.raw));
+      const hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " (" + note + ")";
+      span.append(hidden);
+      nodes.push(span);
+    });
+    return nodes;
+  }
+
+  /* The history dialog (grid): the cell's history and, for a mark whoever may write it,
+     a form per mark for its comment and "not counted in the average", saved through the
+     cell endpoint; `onSaved(data)` lets the grid redraw the cell. */
+  async function historyDialog(baseUrl, kind, id, onSaved) {
     const dialog = document.getElementById("history-dialog");
     if (!dialog || !id) return;
     const url = baseUrl.replace("KIND", kind).replace(/\/0\/$/, "/" + id + "/") + "?partial=1";
-    const response = await fetch(url, { credentials: "same-origin" });
-    dialog.querySelector(".jr-dialog-body").innerHTML = response.ok ? await response.text() : "—";
-    if (dialog.showModal) dialog.showModal(); else dialog.setAttribute("open", "");
+    const body = dialog.querySelector(".jr-dialog-body");
+    async function load(focusPosition) {
+      const response = await fetch(url, { credentials: "same-origin" });
+      body.innerHTML = response.ok ? await response.text() : "—";
+      body.querySelectorAll("form[data-details-form]").forEach((form) => {
+        form.addEventListener("submit", (event) => { event.preventDefault(); submit(form); });
+      });
+      if (focusPosition !== undefined) {
+        const again = body.querySelector('form[data-details-form][data-position="' + focusPosition + '"]');
+        const place = again && again.querySelector(".jr-status");
+        if (place) place.textContent = texts.saved || "";
+        const field = again && again.querySelector("input[name=comment]");
+        if (field) field.focus();
+      }
+    }
+    async function submit(form, overrideVersion) {
+      const fields = {};
+      new FormData(form).forEach((value, key) => { if (key !== "next") fields[key] = value; });
+      if (overrideVersion !== undefined) fields.version = overrideVersion;
+      const place = form.querySelector(".jr-status");
+      place.classList.remove("jr-error");
+      place.textContent = texts.saving || "";
+      const data = await post(form.action, fields);
+      if (data.ok) {
+        if (onSaved) onSaved(data);
+        await load(form.dataset.position);
+      } else if (data.status === 409 && data.current) {
+        conflictButtons(place, data, () => load(), () => submit(form, data.current.version || ""));
+      } else {
+        place.classList.add("jr-error");
+        place.textContent = data.message || texts.failed || "";
+        if (data.code === "reason_required") { const reason = form.querySelector("input[name=reason]"); if (reason) reason.focus(); }
+      }
+    }
+    await load();
+    if (dialog.showModal) { if (!dialog.open) dialog.showModal(); } else dialog.setAttribute("open", "");
   }
 
   /* A conflict offers two buttons: keep the other person's value, or write ours over it. */
@@ -75,7 +135,41 @@
       if (data.ok) place.title = texts.saved || "";
     }
 
-    async function save(el, overrideVersion) {
+    /* The comment and exclusion inputs of a one-mark cell (in its <details>). */
+    const detailsOf = (el) => {
+      const suffix = (el.id || "").replace(/^m-/, "");
+      return { suffix, comment: document.getElementById("c-" + suffix), excluded: document.getElementById("x-" + suffix) };
+    };
+
+    function showDetails(el, data) {
+      const d = detailsOf(el);
+      el.classList.toggle("jr-excluded", !!data.excluded);
+      if (data.comment) el.title = data.comment; else el.removeAttribute("title");
+      if (d.comment && document.activeElement !== d.comment) d.comment.value = data.comment || "";
+      if (d.excluded) d.excluded.checked = !!data.excluded;
+      setHidden("co-" + d.suffix, data.comment || "");
+      setHidden("xo-" + d.suffix, data.excluded ? "1" : "");
+      const details = d.comment && d.comment.closest("details");
+      if (details) {
+        details.classList.toggle("jr-noted", !!(data.comment || data.excluded));
+        const icon = details.querySelector(".jr-more-icon");
+        if (icon) icon.textContent = data.comment ? "✎" : (data.excluded ? "⊘" : "⋯");
+      }
+    }
+
+    /* Saves of one input run one after another, each with the version the last one got
+       back (a mark typed, then its comment, must not conflict with itself). */
+    function save(el, overrideVersion) {
+      // What is being saved counts as saved, so the change event that follows Enter (focus
+      // moves on) does not send the same cell twice; a refusal puts the old value back.
+      const previous = el.dataset.saved;
+      el.dataset.saved = el.value;
+      const run = () => send(el, overrideVersion, previous);
+      el.jrQueue = (el.jrQueue || Promise.resolve()).then(run, run);
+      return el.jrQueue;
+    }
+
+    async function send(el, overrideVersion, previous) {
       const isAttendance = el.dataset.kind === "attendance";
       const fields = { kind: isAttendance ? "attendance" : "mark", student: el.dataset.student,
         lesson: form.dataset.lesson, reason: reasonInput ? reasonInput.value : "" };
@@ -86,12 +180,13 @@
         fields.raw = el.value.trim();
         if (el.dataset.work) fields.work = el.dataset.work; else fields["class"] = el.dataset.class;
         if (el.dataset.position === "new") { fields.position = "new"; if (!fields.raw) return; }
-        else fields.version = version;
+        else {
+          fields.version = version;
+          const d = detailsOf(el);
+          if (d.comment) fields.comment = d.comment.value.trim();
+          if (d.excluded) fields.excluded = d.excluded.checked ? "1" : "0";
+        }
       }
-      // What is being saved counts as saved, so the change event that follows Enter (focus
-      // moves on) does not send the same cell twice; a refusal puts the old value back.
-      const previous = el.dataset.saved;
-      el.dataset.saved = el.value;
       el.dataset.saving = "1";
       const data = await post(url, fields);
       delete el.dataset.saving;
@@ -104,11 +199,12 @@
           setHidden("av-" + el.dataset.student, data.version);
         } else if (el.dataset.position === "new") {
           const list = el.parentElement.querySelector(".jr-several");
-          if (list) list.textContent = data.text + " ";
+          if (list) { list.replaceChildren(...marksNodes(data.marks, data.text)); list.append(" "); }
           el.value = "";
         } else {
           el.dataset.version = data.version;
           el.value = data.raw;
+          showDetails(el, data);
           if (data.work && !el.dataset.work) {
             // The default work now exists: the rest of the column writes to it.
             form.querySelectorAll('[data-col="' + key + '"][data-kind=mark]').forEach((i) => { i.dataset.work = data.work; });
@@ -130,6 +226,66 @@
         show(el, data);
       }
     }
+
+    /* One of several marks of a work: its comment and exclusion (the mark itself stays). */
+    async function saveSeveral(box, overrideVersion) {
+      const comment = box.querySelector("[data-detail=comment]");
+      const excluded = box.querySelector("[data-detail=excluded]");
+      const place = box.querySelector(".jr-status");
+      const fields = { kind: "mark", student: box.dataset.student, work: box.dataset.work,
+        position: box.dataset.position, version: overrideVersion !== undefined ? overrideVersion : box.dataset.version,
+        comment: comment.value.trim(), excluded: excluded.checked ? "1" : "0",
+        reason: reasonInput ? reasonInput.value : "" };
+      const data = await post(url, fields);
+      if (data.ok) {
+        const suffix = comment.id.replace(/^c-/, "");
+        box.dataset.version = data.version;
+        setHidden("v-" + suffix, data.version);
+        setHidden("co-" + suffix, data.comment || "");
+        setHidden("xo-" + suffix, data.excluded ? "1" : "");
+        const list = box.closest("td").querySelector(".jr-several");
+        if (list) { list.replaceChildren(...marksNodes(data.marks, data.text)); list.append(" "); }
+        place.classList.remove("jr-error");
+        place.textContent = "✓";
+        place.title = texts.saved || "";
+      } else if (data.status === 409 && data.current) {
+        conflictButtons(place, data, () => { box.dataset.version = data.current.version || ""; place.textContent = ""; },
+          () => saveSeveral(box, data.current.version || ""));
+      } else {
+        place.classList.add("jr-error");
+        place.textContent = data.message || "";
+      }
+    }
+
+    function saveDetail(input) {
+      const box = input.closest("[data-several]");
+      if (box) { saveSeveral(box); return; }
+      const mark = document.getElementById(input.dataset.mark);
+      if (!mark) return;
+      if (!mark.value.trim() && !mark.dataset.version) {
+        // Nothing to attach it to yet: it goes with the mark, once typed.
+        const place = status(mark);
+        if (place) { place.classList.remove("jr-error"); place.textContent = texts.no_mark || ""; }
+        return;
+      }
+      save(mark);
+    }
+    form.querySelectorAll("[data-detail]").forEach((input) => {
+      input.dataset.saved = input.type === "checkbox" ? String(input.checked) : input.value;
+      const changed = () => (input.type === "checkbox" ? String(input.checked) : input.value) !== input.dataset.saved;
+      const commit = () => {
+        if (!changed()) return;
+        input.dataset.saved = input.type === "checkbox" ? String(input.checked) : input.value;
+        saveDetail(input);
+      };
+      input.addEventListener("change", commit);
+      if (input.type !== "checkbox") {
+        input.addEventListener("keydown", (event) => {
+          if (event.key === "Enter") { event.preventDefault(); commit(); }
+          if (event.key === "Escape") { const details = input.closest("details"); if (details) { details.open = false; details.querySelector("summary").focus(); } }
+        });
+      }
+    });
 
     function setHidden(name, value) {
       const input = form.querySelector('input[type=hidden][name="' + name + '"]');
@@ -219,12 +375,14 @@
       }
     }
 
+    const isMarkNode = (n) => n.nodeType === 3 || (n.classList && n.classList.contains("jr-mk"));
     function marksText(td) {
-      return Array.from(td.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim();
+      return Array.from(td.childNodes).filter(isMarkNode)
+        .map((n) => (n.nodeType === 3 ? n.textContent : n.firstChild.textContent)).join("").replace(/\s+/g, " ").trim();
     }
-    function setMarks(td, text) {
-      Array.from(td.childNodes).filter((n) => n.nodeType === 3).forEach((n) => n.remove());
-      td.append(document.createTextNode(text || ""));
+    function setMarks(td, text, marks) {
+      Array.from(td.childNodes).filter(isMarkNode).forEach((n) => n.remove());
+      td.append(...marksNodes(marks, text));
     }
     function attendanceCell(td) {
       const head = columnOf(td);
@@ -324,7 +482,7 @@
           setCode(cell, data.text);
           if (data.version) { cell.dataset.av = data.version; cell.dataset.a = data.id; } else { delete cell.dataset.av; }
         } else {
-          setMarks(td, data.text);
+          setMarks(td, data.text, data.marks);
           if (data.version) { td.dataset.v = data.version; td.dataset.m = data.id; td.dataset.p = data.position; }
           else { delete td.dataset.v; delete td.dataset.p; }
           if (kind === "mark") {
@@ -374,6 +532,9 @@
         if (event.key === "Tab" && next === active) return; // leave the grid
         event.preventDefault();
         focusCell(next);
+      } else if (event.key === "Enter" && event.shiftKey) {
+        event.preventDefault();
+        openHistory();
       } else if (event.key === "Enter" || event.key === "F2") {
         event.preventDefault();
         openEditor(active);
@@ -398,15 +559,26 @@
         if (active) active.focus();
       });
     }
+    /* The active cell's history; for a mark, with its comment and exclusion to edit. */
+    function openHistory() {
+      if (!active) return;
+      if (active.dataset.k) { historyDialog(wrap.dataset.historyUrl, "period_mark", active.dataset.m); return; }
+      const cell = attendanceCell(active);
+      if ((attendanceMode || !active.dataset.m) && cell && cell.dataset.a) { historyDialog(wrap.dataset.historyUrl, "attendance", cell.dataset.a); return; }
+      if (!active.dataset.m) { say(texts.no_mark || "", false); return; }
+      const td = active;
+      historyDialog(wrap.dataset.historyUrl, "mark", td.dataset.m, (data) => {
+        setMarks(td, data.text, data.marks);
+        if (String(data.position) === String(td.dataset.p || 0)) td.dataset.v = data.version;
+        td.classList.remove("jr-bad");
+        td.parentElement.querySelector(".jr-avg").textContent = data.average || "";
+        td.parentElement.querySelector(".jr-prop").textContent = data.proposed || "";
+        say(texts.saved || "", false);
+      });
+    }
     if (historyButton) {
       historyButton.hidden = false;
-      historyButton.addEventListener("click", () => {
-        if (!active) return;
-        if (active.dataset.k) { historyDialog(wrap.dataset.historyUrl, "period_mark", active.dataset.m); return; }
-        const cell = attendanceCell(active);
-        if ((attendanceMode || !active.dataset.m) && cell && cell.dataset.a) historyDialog(wrap.dataset.historyUrl, "attendance", cell.dataset.a);
-        else historyDialog(wrap.dataset.historyUrl, "mark", active.dataset.m);
-      });
+      historyButton.addEventListener("click", openHistory);
     }
     const first = Array.from(body.querySelectorAll("td")).find((td) => writable(td)) || body.querySelector("td");
     if (first) { active = first; first.tabIndex = 0; }
