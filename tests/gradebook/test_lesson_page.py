@@ -3,6 +3,8 @@ per-cell endpoint the keyboard entry uses, works and description templates."""
 
 from __future__ import annotations
 
+import re
+
 from gradebook.models import Attendance, JournalChange, LessonTemplate, Mark, Work
 from gradebook.services.marks import mark_set
 from tests.gradebook import test_journal_world
@@ -31,6 +33,9 @@ def test_teacher_sees_the_lesson_with_its_students_and_inputs(world: World):
     assert f'name="a-{world.j.student.pk}"' in html
     assert "/homework/new/?lesson=" in html
     assert world.j.outsider.short_name not in html
+    # Enter in a mark field submits the form's first button: it must be "save".
+    form = html[html.index('id="lesson-form"'):]
+    assert re.search(r'<button type="submit"[^>]*>', form).group(0).count('value="save"') == 1
 
 
 def test_plain_form_post_saves_marks_attendance_and_topic(world: World):
