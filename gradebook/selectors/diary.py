@@ -3,20 +3,39 @@ and attendance; marks by subject for a period with averages, period marks and th
 average; a work's mark distribution; the class rating; read tracking for the school.
 
 Every reader costs a constant number of queries whatever the number of lessons, marks or
-children: the lessons come from `timetable.selectors_week` (audience once, lessons once,
-teachers and classes prefetched), and marks, attendance, homework and substitutions of all
-the shown students are read in one query each, then attached in Python.
+children. The week: the students' audience (classes, subgroups) once, then one query for
+the lessons that also carries their teachers, classes, the students' attendance and the
+latest change, one for the marks and one for the homework with its files — for all the
+shown students, attached in Python.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -24,9 +43,11 @@ from core.errors import NotFoundForActor
 from core.models import Enrollment, Guardianship, Person, SchoolClass
 from gradebook.models import (
     Attendance,
+    AttendanceCode,
     DiaryVisit,
     GradebookSettings,
     GradingScale,
+    HomeworkFile,
     HomeworkStudent,
     Mark,
     PeriodMark,
@@ -95,7 +116,9 @@ def work_get_for(actor: Person, work_id: int) -> Work:
 
 
 def diary_visit_record(*, viewer: Person, students: Sequence[Person], now: datetime | None = None) -> None:
-    """Remember that `viewer` opened these students' diary: one upsert for all of them.
+    """Remember that `viewer` opened these students' diary: one UPDATE for all of them, and
+    an upsert of them all when some visit is the first (a lone UPDATE is one statement; the
+    upsert is three, its transaction's BEGIN and COMMIT included).
 
     Only the student themselves and their parents count: the school wants to know whether
     the family has seen the marks, not whether the class teacher has. A write, but an
@@ -104,10 +127,12 @@ def diary_visit_record(*, viewer: Person, students: Sequence[Person], now: datet
     if not targets:
         return
     now = now or timezone.now()
-    DiaryVisit.objects.bulk_create(
-        [DiaryVisit(viewer=viewer, student=s, seen_at=now) for s in targets],
-        update_conflicts=True, unique_fields=["viewer", "student"], update_fields=["seen_at"],
-    )
+    seen = DiaryVisit.objects.filter(viewer=viewer, student_id__in=[s.pk for s in targets]).update(seen_at=now)
+    if seen < len(targets):
+        DiaryVisit.objects.bulk_create(
+            [DiaryVisit(viewer=viewer, student=s, seen_at=now) for s in targets],
+            update_conflicts=True, unique_fields=["viewer", "student"], update_fields=["seen_at"],
+        )
 
 
 @dataclass
@@ -206,6 +231,108 @@ class DiaryWeek:
         return sum(len(r.marks) for d in self.days for r in d.rows) + sum(len(d.other_marks) for d in self.days)
 
 
+# --- Reading the week: few queries, related rows carried as JSON ----------------------------
+#
+# Building and compiling a query costs this page more in Django than running it costs in
+# PostgreSQL, so the lessons come in one query that also carries, per lesson, its teachers,
+# its classes, the shown students' attendance and its latest change (subqueries returning
+# rows as JSON arrays), and a homework item carries its files the same way. The rows become
+# model instances with only those fields loaded (as `.only()` makes them), and the lists
+# sit where `Prefetch(..., to_attr=...)` would put them: `lesson.teacher_list`,
+# `lesson.class_list`, `homework.file_list`.
+
+_TEACHER = ("id", "last_name", "first_name", "middle_name")
+_CLASS = ("id", "grade", "letter", "class_teacher_id", "week_days", "in_pilot")
+_ATTENDANCE = ("id", "lesson_id", "student_id", "code_id", "comment", "version")
+_CODE = ("code", "name", "is_absence", "is_excused", "position")
+_CHANGE = ("id", "lesson_id", "kind", "reason", "absence_id", "substitute_id")
+_FILE = ("id", "homework_id", "file", "name", "size", "content_type")
+
+
+def _json_row(*names: str) -> Func:
+    """Some columns of a row as one JSON array (an element of an `ArraySubquery`)."""
+    return Func(*[F(name) for name in names], function="jsonb_build_array", output_field=JSONField())
+
+
+def _loaded(model: type[Model], names: Sequence[str], values: Sequence[object]) -> Model:
+    """An instance with these fields loaded and the others deferred, as `.only()` makes it."""
+    data = dict(zip(names, values, strict=True))
+    return model.from_db(DEFAULT_DB_ALIAS, list(data),
+                         [data[f.attname] for f in model._meta.concrete_fields if f.attname in data])
+
+
+def _prefetched(instance: Model, name: str, objects: list) -> None:
+    """What `prefetch_related(name)` leaves on an instance (Django's `prefetch_one_level`):
+    `instance.<name>.all()` answers from `objects` without a query. About 30 µs each."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+@functools.cache
+def _lesson_rows() -> QuerySet[Lesson]:
+    """Lessons with subject, room and subgroup, and their teachers, classes and latest change
+    as JSON rows, in time order: the part of the week's lesson query that is the same for
+    every request, built once a process — resolving these subqueries is most of what Django
+    spends on the query. Only ever cloned (filtered), never evaluated itself."""
+    latest_change = (Substitution.objects.filter(lesson_id=OuterRef("pk")).order_by("-created_at", "-pk")
+                     .values(row=_json_row(*_CHANGE))[:1])
+    return (
+        Lesson.objects.select_related("subject", "room", "subgroup")
+        .annotate(
+            teacher_rows=ArraySubquery(Person.objects.filter(lessons=OuterRef("pk")).order_by("last_name")
+                                       .values(row=_json_row(*_TEACHER))),
+            class_rows=ArraySubquery(SchoolClass.objects.filter(lessons=OuterRef("pk")).order_by("grade", "letter")
+                                     .values(row=_json_row(*_CLASS))),
+            change_row=Subquery(latest_change, output_field=JSONField()),
+        )
+        .order_by("starts_at", "bell_number", "pk")
+    )
+
+
+def _lessons_of(student_ids: list[int], start: date, end: date,
+                ) -> tuple[list[Lesson], dict[tuple[int, int], Attendance], dict[int, Substitution]]:
+    """The lessons of `timetable.selectors_week.lessons_for_students` (each with
+    `.student_ids`) with `teacher_list` and `class_list`, plus the students' attendance
+    {(student, lesson): Attendance} and each lesson's latest change {lesson: Substitution}.
+    Three queries: the audience (two) and the lessons."""
+    audience = week_sel.audience_of(student_ids)
+    through = Lesson.classes.through.objects.filter(schoolclass_id__in=audience.class_ids).values("lesson_id")
+    qs = (
+        _lesson_rows().filter(date__gte=start, date__lte=end)
+        .filter(Q(subgroup__isnull=True, pk__in=through) | Q(subgroup_id__in=audience.subgroup_ids))
+        .annotate(attendance_rows=ArraySubquery(
+            Attendance.objects.filter(lesson_id=OuterRef("pk"), student_id__in=student_ids)
+            .values(row=_json_row(*_ATTENDANCE, *(f"code__{name}" for name in _CODE)))))
+    )
+    lessons: list[Lesson] = []
+    attendance: dict[tuple[int, int], Attendance] = {}
+    changes: dict[int, Substitution] = {}
+    split = len(_ATTENDANCE)
+    for lesson in qs:
+        # Who of the students attends (`Audience.students_of`): a subgroup lesson only its
+        # members, otherwise the students of any of its classes (a stream joins several).
+        if lesson.subgroup_id is not None:
+            lesson.student_ids = [s for s, groups in audience.subgroups_of.items() if lesson.subgroup_id in groups]
+        else:
+            class_ids = {row[0] for row in lesson.class_rows}
+            lesson.student_ids = [s for s, classes in audience.class_of.items() if classes & class_ids]
+        if not lesson.student_ids:
+            continue
+        lessons.append(lesson)
+        lesson.teacher_list = [_loaded(Person, _TEACHER, row) for row in lesson.teacher_rows]
+        lesson.class_list = [_loaded(SchoolClass, _CLASS, row) for row in lesson.class_rows]
+        for row in lesson.attendance_rows:
+            item = _loaded(Attendance, _ATTENDANCE, row[:split])
+            item.code = _loaded(AttendanceCode, ("id", *_CODE), [item.code_id, *row[split:]])
+            attendance[(item.student_id, lesson.pk)] = item
+        if lesson.change_row is not None:
+            changes[lesson.pk] = _loaded(Substitution, _CHANGE, lesson.change_row)
+        del lesson.teacher_rows, lesson.class_rows, lesson.attendance_rows, lesson.change_row
+    return lessons, attendance, changes
+
+
 def _marks_of(student_ids: list[int], lesson_ids: list[int], start: date, end: date) -> list[Mark]:
     return list(
         Mark.objects.filter(student_id__in=student_ids)
@@ -215,43 +342,71 @@ def _marks_of(student_ids: list[int], lesson_ids: list[int], start: date, end: d
     )
 
 
+@functools.cache
+def _homework_rows() -> QuerySet[HomeworkStudent]:
+    """Homework items with the task, its subject and its files as JSON rows, in due order:
+    the unchanging part of the week's homework query, built once (see `_lesson_rows`)."""
+    files = HomeworkFile.objects.filter(homework_id=OuterRef("homework_id")).order_by("pk")
+    return (HomeworkStudent.objects.select_related("homework__subject")
+            .annotate(file_rows=ArraySubquery(files.values(row=_json_row(*_FILE))))
+            .order_by("homework__due_date", "homework_id"))
+
+
 def _homework_of(student_ids: list[int], lesson_ids: list[int], start: date, end: date) -> list[HomeworkStudent]:
-    return list(
-        HomeworkStudent.objects.filter(student_id__in=student_ids)
+    """The students' homework due in the window or on its lessons, each task with
+    `file_list` (one query)."""
+    items = list(
+        _homework_rows().filter(student_id__in=student_ids)
         .filter(Q(homework__due_date__gte=start, homework__due_date__lte=end)
                 | Q(homework__due_lesson_id__in=lesson_ids))
-        .select_related("homework__subject")
-        .prefetch_related("homework__files")
-        .order_by("homework__due_date", "homework_id")
     )
+    cache_homework = HomeworkFile.homework.field.set_cached_value
+    for item in items:
+        item.homework.file_list = [_loaded(HomeworkFile, _FILE, row) for row in item.file_rows]
+        for file in item.homework.file_list:
+            cache_homework(file, item.homework)
+        del item.file_rows
+    return items
 
 
 def diary_weeks(students: Sequence[Person], monday: date, *, zone: ZoneInfo, week_days: int = 5,
-                now: datetime | None = None, show_reasons: bool = False) -> list[DiaryWeek]:
+                now: datetime | None = None, show_reasons: bool = False,
+                prefetched: bool = True) -> list[DiaryWeek]:
     """The week of each student (in the given order). One set of queries for all of them:
-    lessons (5), marks, attendance, homework (+ its files), substitutions.
+    the lessons with their teachers, classes, attendance and changes (3), marks, homework
+    with its files.
 
     A change's reason is internal (it is often the absent teacher's illness): families see
-    that a lesson changed, and only staff (`show_reasons`) see why."""
+    that a lesson changed, and only staff (`show_reasons`) see why.
+
+    Teachers, classes and files are in `lesson.teacher_list`, `lesson.class_list` and
+    `homework.file_list`; `prefetched` also answers `lesson.teachers.all()`,
+    `lesson.classes.all()` and `homework.files.all()` from them, as `prefetch_related` would,
+    for readers that go through the managers (the API's serializers). The page reads the
+    lists and passes False: that bookkeeping is a good part of the page's time."""
     now = now or timezone.now()
     today = now.astimezone(zone).date()
     sunday = monday + timedelta(days=6)
     ids = [s.pk for s in students]
-    lessons = week_sel.lessons_for_students(ids, monday, sunday)
+    lessons, attendance, latest = _lessons_of(ids, monday, sunday)
     lesson_ids = [lesson.pk for lesson in lessons]
     marks = _marks_of(ids, lesson_ids, monday, sunday)
-    attendance = {(a.student_id, a.lesson_id): a for a in
-                  Attendance.objects.filter(student_id__in=ids, lesson_id__in=lesson_ids).select_related("code")}
     homework = _homework_of(ids, lesson_ids, monday, sunday)
-    changed_ids = [lesson.pk for lesson in lessons if lesson.changed_at is not None
-                   or lesson.status == Lesson.Status.CANCELLED]
+    if prefetched:
+        for lesson in lessons:
+            _prefetched(lesson, "teachers", lesson.teacher_list)
+            _prefetched(lesson, "classes", lesson.class_list)
+        for item in homework:
+            _prefetched(item.homework, "files", item.homework.file_list)
+    # The latest change is the one a family needs to know about; only a changed or a
+    # cancelled lesson shows it.
     changes: dict[int, Substitution] = {}
-    # Newest first: the latest change is the one a family needs to know about.
-    for change in Substitution.objects.filter(lesson_id__in=changed_ids).select_related("substitute").order_by(
-            "-created_at", "-pk"):
-        if not show_reasons:
-            change.reason = ""  # read-only here: never saved
-        changes.setdefault(change.lesson_id, change)
+    for lesson in lessons:
+        change = latest.get(lesson.pk)
+        if change is not None and (lesson.changed_at is not None or lesson.status == Lesson.Status.CANCELLED):
+            if not show_reasons:
+                change.reason = ""  # read-only here: never saved
+            changes[lesson.pk] = change
 
     weeks = []
     for student in students:

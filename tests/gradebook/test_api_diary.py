@@ -4,6 +4,8 @@ pages (404 for a parent of another child and a student of another class), and th
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from core.models import Enrollment
@@ -45,6 +47,27 @@ def test_week_carries_lessons_marks_attendance_and_homework(school1, diary: Diar
     wednesday = next(d for d in data["days"] if d["date"] == diary.day(3).isoformat())
     assert [(m["raw"], m["work"]["is_important"]) for m in wednesday["other_marks"]] == [("5", True)]
     assert DiaryVisit.objects.filter(viewer=diary.parent, student=diary.student).exists()
+
+
+def test_week_queries_do_not_grow_with_lessons(school1, diary: Diary):
+    """Teachers, classes and files come with the week's queries, not one query a lesson."""
+    path = f"/api/v1/gradebook/diary/{diary.student.pk}/week/?week={diary.world.monday}"
+    client = client_for(school1.host, school1.student)
+
+    def count() -> int:
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    diary.homework(diary.lesson(1, 1), "№ 1")
+    few = count()
+    for bell in range(2, 7):
+        lesson = diary.lesson(2, bell, subject=diary.world.subjects[bell % 4])
+        diary.mark(lesson, "4")
+        diary.homework(lesson, f"№ {bell}")
+
+    assert count() == few
 
 
 def test_marks_by_period_with_average_and_no_rating_by_default(school1, diary: Diary):

@@ -451,7 +451,9 @@ def test_week_queries_do_not_grow_with_lessons_and_marks(school1, diary: Diary):
     _fill_week(diary, lessons=35)
     many = _count(school1, school1.student, url)
 
-    assert many == few
+    # The request's own (session, account, membership, person), the school's week, the
+    # students' audience (2), the lessons, marks and homework, the visit, and the header's.
+    assert many == few <= 16
 
 
 def test_all_children_at_once_costs_the_same_for_one_child_or_three(school1, diary: Diary):
@@ -468,7 +470,7 @@ def test_all_children_at_once_costs_the_same_for_one_child_or_three(school1, dia
     three = _count(school1, school1.parent, url)
 
     # The whole family is read in one set of queries, not a set per child.
-    assert three == one
+    assert three == one <= 18
 
 
 def test_marks_page_queries_do_not_grow_with_marks(school1, diary: Diary):
@@ -479,4 +481,4 @@ def test_marks_page_queries_do_not_grow_with_marks(school1, diary: Diary):
     _fill_week(diary, lessons=30)
     many = _count(school1, school1.student, url)
 
-    assert many == few
+    assert many == few <= 18
