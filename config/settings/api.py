@@ -23,4 +23,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set after its meaning.
+    "ENUM_NAME_OVERRIDES": {"HomeworkStatusEnum": "gradebook.models.HomeworkStudent.Status"},
 }

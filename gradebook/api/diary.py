@@ -35,7 +35,7 @@ class WorkBriefSerializer(serializers.Serializer):
     lesson_id = serializers.IntegerField(allow_null=True)
 
 
-class MarkSerializer(serializers.Serializer):
+class DiaryMarkSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     raw = serializers.CharField()
     numeric = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
@@ -44,7 +44,7 @@ class MarkSerializer(serializers.Serializer):
     work = WorkBriefSerializer()
 
 
-class AttendanceSerializer(serializers.Serializer):
+class DiaryAttendanceSerializer(serializers.Serializer):
     code = serializers.CharField(source="code.code")
     name = serializers.CharField(source="code.name")
     is_absence = serializers.BooleanField(source="code.is_absence")
@@ -84,8 +84,8 @@ class ChangeSerializer(serializers.Serializer):
 class DiaryLessonSerializer(serializers.Serializer):
     lesson = LessonSerializer(source="row")
     is_cancelled = serializers.BooleanField(source="row.is_cancelled")
-    attendance = AttendanceSerializer(allow_null=True)
-    marks = MarkSerializer(many=True)
+    attendance = DiaryAttendanceSerializer(allow_null=True)
+    marks = DiaryMarkSerializer(many=True)
     homework = HomeworkItemSerializer(many=True)
     change = ChangeSerializer(allow_null=True, help_text="The latest substitution or cancellation of the lesson.")
 
@@ -94,7 +94,7 @@ class DiaryDaySerializer(serializers.Serializer):
     date = serializers.DateField()
     is_today = serializers.BooleanField()
     lessons = DiaryLessonSerializer(source="rows", many=True)
-    other_marks = MarkSerializer(many=True, help_text="Marks of free-standing works of the day.")
+    other_marks = DiaryMarkSerializer(many=True, help_text="Marks of free-standing works of the day.")
     other_homework = HomeworkItemSerializer(many=True, help_text="Homework due that day on no lesson of it.")
 
 
@@ -115,7 +115,7 @@ class PeriodSerializer(serializers.Serializer):
 
 class SubjectMarksSerializer(serializers.Serializer):
     subject = SubjectBriefSerializer()
-    marks = MarkSerializer(many=True)
+    marks = DiaryMarkSerializer(many=True)
     average = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     period_mark = serializers.SerializerMethodField()
     annual = serializers.SerializerMethodField()
