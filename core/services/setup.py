@@ -47,6 +47,13 @@ def school_settings_update(
         settings.logo = logo  # ImageField: Pillow has verified it is an image
     settings.full_clean(exclude=["logo"])
     settings.save()
+    if "grading" in fields:
+        # The grading system chosen here IS the journal's default scale: one setting, not two.
+        from gradebook.models import GradingScale
+
+        if (scale := GradingScale.objects.filter(kind=settings.grading).first()) is not None:
+            GradingScale.objects.filter(is_default=True).exclude(pk=scale.pk).update(is_default=False)
+            GradingScale.objects.filter(pk=scale.pk).update(is_default=True)
     return settings
 
 

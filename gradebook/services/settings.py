@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from core.models import Person, SchoolClass
+from core.models import Person, SchoolClass, SchoolSettings
 from gradebook import errors
 from gradebook.errors import BAD_VALUE, DUPLICATE, IN_USE, GradebookError
 from gradebook.models import (
@@ -172,6 +172,9 @@ def grading_scale_set_default(actor: Person, *, scale: GradingScale) -> GradingS
     GradingScale.objects.filter(is_default=True).exclude(pk=scale.pk).update(is_default=False)
     GradingScale.objects.filter(pk=scale.pk).update(is_default=True)
     scale.is_default = True
+    # The setup wizard shows the same choice as the school's grading system.
+    if scale.kind in SchoolSettings.Grading.values:
+        SchoolSettings.objects.filter(pk=1).update(grading=scale.kind)
     return scale
 
 

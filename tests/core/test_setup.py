@@ -15,6 +15,7 @@ from accounts.models import Invitation
 from core.models import SchoolClass, SchoolSettings
 from core.services.setup import class_names_parse
 from core.setup import STEP_KEYS, STEPS
+from gradebook.models import GradingScale
 from tenants.models import School
 from tests.conftest import client_for
 from timetable.models import AcademicYear, Bell, Room, Subject, TeachingAssignment
@@ -75,6 +76,8 @@ def test_school_step_saves_the_registry_row_and_the_settings_and_moves_on(fresh)
     with schema_context(fresh.school.schema_name):
         settings = SchoolSettings.objects.get()
         assert settings.grading == "ten" and settings.week_days == 6
+        # The grading system chosen here is the journal's default scale.
+        assert list(GradingScale.objects.filter(is_default=True).values_list("kind", flat=True)) == ["ten"]
         assert settings.modules == ["journal", "timetable"]
         assert settings.setup_done == ["school"]
         assert settings.logo.name.startswith(f"{fresh.school.schema_name}/logo/")

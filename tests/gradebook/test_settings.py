@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.models import SchoolClass
+from core.models import SchoolClass, SchoolSettings
 from gradebook.errors import FORBIDDEN, GradebookError
 from gradebook.models import Attendance, AttendanceCode, ClassScale, GradebookSettings, GradingScale, Work, WorkType
 from gradebook.scales import scale_for_class
@@ -96,6 +96,7 @@ def test_setting_the_default_moves_classes_without_their_own_scale(cast):
     assert admin(cast).post(f"/journal-settings/scales/{twelve.pk}/", {"action": "default"}).status_code == 302
     assert list(GradingScale.objects.filter(is_default=True)) == [twelve]
     assert scale_for_class(five_a) == twelve
+    assert SchoolSettings.objects.get().grading == "twelve"  # the setup wizard shows the same choice
 
 
 def test_a_scale_in_use_or_the_default_is_not_deleted(cast):
