@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.http import HttpResponseNotFound
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from config.sentry import tag_school
@@ -24,6 +26,13 @@ class SchoolTenantMiddleware(TenantMainMiddleware):
         tenant = getattr(request, "tenant", None)
         if tenant is not None and settings.SENTRY_DSN:
             tag_school(tenant.schema_name)
+        # "Today" and shown times are the school's own (Russia spans eleven zones): every
+        # timezone.localdate()/localtime() and template date in this request uses its zone.
+        zone = getattr(tenant, "timezone", "")
+        if zone:
+            timezone.activate(ZoneInfo(zone))
+        else:
+            timezone.deactivate()
         return response
 
     def no_tenant_found(self, request, hostname):

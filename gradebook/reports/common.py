@@ -19,6 +19,7 @@ from core.models import Enrollment, Person, SchoolClass
 from gradebook.errors import GradebookError
 from gradebook.models import GradebookSettings, GradingScale, Mark, PeriodMark
 from gradebook.rules import can_journal
+from gradebook.services.period_marks import period_current
 from timetable.models import AcademicYear, ReportingPeriod, Subject, TeachingAssignment
 
 NO_YEAR = "no_year"  # the school has no academic year yet: nothing to report on
@@ -101,9 +102,10 @@ def span_resolve(raw: str | None, *, today: date, grade: int | None = None) -> t
         if chosen is None:
             raise NotFoundForActor
     else:
-        current = [p for p in periods if p.starts_on <= today <= p.ends_on]
         begun = [p for p in periods if p.starts_on <= today]
-        chosen = (current or begun or [None])[-1]
+        # A school-wide report looks at the school-wide periods first (not 10–11's semesters).
+        candidates = [p for p in periods if not p.grades] or periods if grade is None else periods
+        chosen = period_current(candidates, today) or (begun or [None])[-1]
         if chosen is None:
             return whole_year, periods
     return Span(year=year, period=chosen, starts_on=chosen.starts_on, ends_on=chosen.ends_on), periods

@@ -55,6 +55,7 @@ from gradebook.models import (
 )
 from gradebook.rules import can_journal
 from gradebook.scales import is_range_scale, scale_for_class, weighted_average
+from gradebook.services.period_marks import period_current
 from timetable import selectors_week as week_sel
 from timetable.models import Lesson, ReportingPeriod, Subgroup, Subject, Substitution, TeachingAssignment
 
@@ -514,7 +515,7 @@ def period_pick(periods: list[ReportingPeriod], period_id: int | None, today: da
         if found is None:
             raise NotFoundForActor
         return found
-    current = next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
+    current = period_current(periods, today)
     if current is not None:
         return current
     begun = [p for p in periods if p.starts_on <= today]

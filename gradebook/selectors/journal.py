@@ -36,6 +36,7 @@ from gradebook.models import (
 )
 from gradebook.rules import can_journal
 from gradebook.scales import scale_choices, scales_for_classes
+from gradebook.services.period_marks import period_current
 from timetable.models import Lesson, ReportingPeriod, Subgroup, Subject, TeachingAssignment
 from timetable.rules import can_lesson
 
@@ -368,7 +369,7 @@ def choose_period(periods: list[ReportingPeriod], today: date, period_id: int | 
     """The asked-for period, else the one containing today, else the last one already begun."""
     if period_id is not None:
         return next((p for p in periods if p.pk == period_id), None)
-    current = next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
+    current = period_current(periods, today)
     begun = [p for p in periods if p.starts_on <= today]
     return current or (begun[-1] if begun else (periods[0] if periods else None))
 

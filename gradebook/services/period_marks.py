@@ -47,9 +47,15 @@ def _applies(period: ReportingPeriod, grade: int, day: date) -> bool:
 
 
 def period_pick(periods: list[ReportingPeriod], grade: int, day: date) -> ReportingPeriod | None:
-    """The period of a grade containing the day; a period made for some grades (the 10th
-    and 11th grades' semesters) wins over a whole-school one, then the shortest."""
-    found = [p for p in periods if _applies(p, grade, day)]
+    """The period of a grade containing the day (see `period_current`)."""
+    return period_current([p for p in periods if _applies(p, grade, day)], day)
+
+
+def period_current(periods: list[ReportingPeriod], day: date) -> ReportingPeriod | None:
+    """Of periods already chosen for one grade, the one containing the day: a period made
+    for some grades (the 10th and 11th grades' semesters) wins over a whole-school one,
+    then the shortest. THE rule for "the current period": marks, journal, diary, reports."""
+    found = [p for p in periods if p.starts_on <= day <= p.ends_on]
     found.sort(key=lambda p: (not p.grades, p.ends_on - p.starts_on, p.pk))
     return found[0] if found else None
 
